@@ -1,0 +1,89 @@
+# Shared by scripts/demo.sh and scripts/test.sh: checks Odoo, starts PostgreSQL.
+# shellcheck shell=bash
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+
+die() {
+    echo "ERROR: $*" >&2
+    exit 2
+}
+
+as_root() {
+    [ "$(id -u)" = "0" ]
+}
+
+require_odoo() {
+    if ! "$PYTHON" -c "import odoo" >/dev/null 2>&1; then
+        cat >&2 <<MSG
+ERROR: Odoo is not installed for $PYTHON ('$PYTHON -c "import odoo"' fails).
+Install Odoo 18.0 Community first, e.g. from an Odoo 18.0 source checkout:
+    pip install -r requirements.txt && pip install -e .
+then run this command again.
+MSG
+        exit 2
+    fi
+    local version
+    version="$("$PYTHON" -c "import odoo.release as r; print(r.version_info[0])")"
+    [ "$version" = "18" ] || die "Odoo 18.0 is required; $PYTHON imports Odoo $version."
+    ODOO_ADDONS="$("$PYTHON" -c "import odoo.addons, os; print(','.join(p for p in odoo.addons.__path__ if os.path.isdir(p)))")"
+    ADDONS_PATH="$REPO_ROOT,$ODOO_ADDONS"
+}
+
+pg_running() {
+    pg_isready -q -h "${PGHOST:-/var/run/postgresql}" >/dev/null 2>&1
+}
+
+ensure_postgres() {
+    if ! pg_running && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+        as_root || die "PostgreSQL is not installed: install it (apt-get install postgresql) or run this command as root."
+        echo "Installing PostgreSQL with apt..."
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    fi
+    if ! pg_running; then
+        echo "Starting PostgreSQL..."
+        if command -v pg_ctlcluster >/dev/null 2>&1 && command -v pg_lsclusters >/dev/null 2>&1; then
+            local line
+            line="$(pg_lsclusters -h | head -n 1)"
+            [ -n "$line" ] || die "No PostgreSQL cluster exists: create one with pg_createcluster."
+            # shellcheck disable=SC2086
+            set -- $line
+            if as_root; then
+                pg_ctlcluster "$1" "$2" start || true
+            else
+                sudo -n pg_ctlcluster "$1" "$2" start 2>/dev/null || pg_ctlcluster "$1" "$2" start || true
+            fi
+        elif as_root && command -v service >/dev/null 2>&1; then
+            service postgresql start || true
+        fi
+        for _ in $(seq 1 30); do
+            pg_running && break
+            sleep 1
+        done
+        pg_running || die "PostgreSQL could not be started; start it and run this command again."
+    fi
+    ensure_db_role
+}
+
+ensure_db_role() {
+    # Odoo refuses to run as the 'postgres' role: use one named after the OS user.
+    DB_USER="${DB_USER:-$(id -un)}"
+    [ "$DB_USER" != "postgres" ] || die "Run this command as another user than 'postgres'."
+    if ! psql -h "${PGHOST:-/var/run/postgresql}" -U "$DB_USER" -d postgres -tAc "select 1" >/dev/null 2>&1; then
+        echo "Creating PostgreSQL role $DB_USER..."
+        local sql="CREATE ROLE \"$DB_USER\" LOGIN CREATEDB SUPERUSER"
+        if as_root; then
+            su postgres -c "psql -q -c '$sql'" >/dev/null
+        else
+            sudo -n -u postgres psql -q -c "$sql" >/dev/null ||
+                die "Create a PostgreSQL role for $DB_USER: sudo -u postgres createuser -s $DB_USER"
+        fi
+    fi
+}
+
+odoo_cmd() {
+    "$PYTHON" -m odoo --addons-path="$ADDONS_PATH" --db_host="${PGHOST:-/var/run/postgresql}" \
+        --db_user="$DB_USER" "$@"
+}
