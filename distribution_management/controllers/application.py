@@ -1,0 +1,262 @@
+import base64
+import logging
+from datetime import date
+
+from odoo import _, fields, http
+from odoo.exceptions import ValidationError
+from odoo.http import request
+from odoo.tools import email_normalize
+
+_logger = logging.getLogger(__name__)
+
+# extension -> accepted leading bytes: the file type is checked on content,
+# not only on the name the browser sends
+ALLOWED_FILE_TYPES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+
+
+class DmsApplication(http.Controller):
+    def _application_company(self):
+        return request.env.company
+
+    def _application_values(self, post=None, errors=None):
+        env = request.env
+        company = self._application_company()
+        post = post or {}
+        country_id = post.get("country_id") or str(company.country_id.id or "")
+        document_types = (
+            env["dms.document.type"]
+            .sudo()
+            .search(["|", ("company_id", "=", False), ("company_id", "=", company.id)])
+        )
+        return {
+            "post": post,
+            "errors": errors or [],
+            "countries": env["res.country"].sudo().search([]),
+            "states": env["res.country.state"]
+            .sudo()
+            .search([("country_id", "=", int(country_id))])
+            if country_id.isdigit()
+            else env["res.country.state"],
+            "selected_country_id": country_id,
+            "document_types": document_types,
+            "max_file_mb": company.dms_application_max_file_mb,
+            "allowed_extensions": ", ".join(sorted(ALLOWED_FILE_TYPES)),
+        }
+
+    @http.route(
+        "/dms/apply", type="http", auth="public", methods=["GET"], sitemap=False
+    )
+    def application_form(self, **kwargs):
+        return request.render(
+            "distribution_management.application_form", self._application_values()
+        )
+
+    @http.route(
+        "/dms/apply", type="http", auth="public", methods=["POST"], sitemap=False
+    )
+    def application_submit(self, **post):
+        post = {k: v.strip() if isinstance(v, str) else v for k, v in post.items()}
+        values = self._application_values(post)
+        errors, files = self._validate_application(post, values["document_types"])
+        partner = None
+        if not errors:
+            try:
+                with request.env.cr.savepoint():
+                    partner = self._create_application(post, files)
+            except ValidationError as error:
+                errors.append(str(error.args[0]))
+        if errors:
+            values["errors"] = errors
+            response = request.render(
+                "distribution_management.application_form", values
+            )
+            response.status_code = 400
+            return response
+        return request.render(
+            "distribution_management.application_thanks", {"partner": partner}
+        )
+
+    def _validate_application(self, post, document_types):
+        """All the errors of the submitted form, and the decoded files."""
+        errors = self._validate_fields(post)
+        file_errors, files = self._validate_files(post, document_types)
+        return errors + file_errors, files
+
+    def _validate_fields(self, post):
+        env = request.env
+        errors = []
+        labels = {
+            "company_name": _("Company name"),
+            "contact_name": _("Contact person"),
+            "email": _("Email"),
+            "phone": _("Phone"),
+            "vat": _("Tax ID"),
+            "country_id": _("Country"),
+            "city": _("City"),
+            "street": _("Street"),
+        }
+        errors += [
+            _("%(field)s is required.", field=label)
+            for field, label in labels.items()
+            if not post.get(field)
+        ]
+        if post.get("email") and not email_normalize(post["email"]):
+            errors.append(_("The email address is not valid."))
+        country = post.get("country_id") or ""
+        country_id = int(country) if country.isdigit() else None
+        if country and not (
+            country_id and env["res.country"].sudo().browse(country_id).exists()
+        ):
+            errors.append(_("Please choose a country from the list."))
+        state = post.get("state_id") or ""
+        if state and (
+            not state.isdigit()
+            or env["res.country.state"].sudo().browse(int(state)).exists().country_id.id
+            != country_id
+        ):
+            errors.append(_("Please choose a state of the selected country."))
+        errors += self._validate_vat(post.get("vat") or "")
+        referral = (post.get("referral_code") or "").upper()
+        if referral and not env["res.partner"].sudo().search_count(
+            [("dms_referral_code", "=", referral), ("dms_state", "=", "approved")],
+            limit=1,
+        ):
+            errors.append(_("The referral code is not valid."))
+        for key, value in post.items():
+            if key.startswith("doc_expiry_") and value:
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    errors.append(_("An expiry date is not a valid date."))
+        return errors
+
+    def _validate_vat(self, vat):
+        vat = vat.replace(" ", "").upper()
+        if not vat:
+            return []
+        if not vat.isalnum() or not 5 <= len(vat) <= 30:
+            return [_("The tax ID must be 5 to 30 letters or digits.")]
+        if (
+            request.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("vat", "=ilike", vat)], limit=1)
+        ):
+            return [
+                _(
+                    "A company with this tax ID is already registered. If you "
+                    "already applied, please wait for our answer or contact us."
+                )
+            ]
+        return []
+
+    def _validate_files(self, post, document_types):
+        errors = []
+        files = {}
+        max_mb = self._application_company().dms_application_max_file_mb
+        httpfiles = request.httprequest.files
+        for doc_type in document_types:
+            upload = httpfiles.get(f"doc_file_{doc_type.id}")
+            if not upload or not upload.filename:
+                if doc_type.required:
+                    errors.append(
+                        _("Please attach your %(document)s.", document=doc_type.name)
+                    )
+                continue
+            content = upload.read(max_mb * 1024 * 1024 + 1)
+            error = self._file_error(upload.filename, content, max_mb)
+            if not error and doc_type.requires_expiry:
+                if not post.get(f"doc_expiry_{doc_type.id}"):
+                    error = _(
+                        "Please give the expiry date of your %(document)s.",
+                        document=doc_type.name,
+                    )
+            if error:
+                errors.append(error)
+            else:
+                files[doc_type] = (upload.filename, content)
+        return errors, files
+
+    def _file_error(self, filename, content, max_mb):
+        extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        if len(content) > max_mb * 1024 * 1024:
+            return _("%(file)s is larger than %(size)s MB.", file=filename, size=max_mb)
+        if not content:
+            return _("%(file)s is empty.", file=filename)
+        if extension not in ALLOWED_FILE_TYPES or not content.startswith(
+            ALLOWED_FILE_TYPES[extension]
+        ):
+            return _(
+                "%(file)s is not an accepted file: send a PDF, PNG or JPEG.",
+                file=filename,
+            )
+        return None
+
+    def _create_application(self, post, files):
+        env = request.env(su=True)
+        company = self._application_company()
+        upline = env["res.partner"]
+        if post.get("referral_code"):
+            upline = env["res.partner"].search(
+                [
+                    ("dms_referral_code", "=", post["referral_code"].upper()),
+                    ("dms_state", "=", "approved"),
+                ],
+                limit=1,
+            )
+        lang = request.env.context.get("lang")
+        partner = env["res.partner"].create(
+            {
+                "name": post["company_name"],
+                "is_company": True,
+                "company_id": company.id,
+                "email": email_normalize(post["email"]),
+                "phone": post["phone"],
+                "vat": post["vat"].replace(" ", "").upper(),
+                "street": post["street"],
+                "city": post["city"],
+                "zip": post.get("zip") or False,
+                "country_id": int(post["country_id"]),
+                "state_id": int(post["state_id"]) if post.get("state_id") else False,
+                "lang": lang
+                if lang in dict(env["res.lang"].get_installed())
+                else False,
+                "dms_state": "submitted",
+                "dms_applied_on": fields.Datetime.now(),
+                "dms_parent_id": upline.id,
+                "dms_application_note": post.get("message") or False,
+                "child_ids": [
+                    (0, 0, {"name": post["contact_name"], "type": "contact"})
+                ],
+            }
+        )
+        for doc_type, (filename, content) in files.items():
+            document = env["dms.document"].create(
+                {
+                    "partner_id": partner.id,
+                    "type_id": doc_type.id,
+                    "name": post.get(f"doc_number_{doc_type.id}") or False,
+                    "expiry_date": post.get(f"doc_expiry_{doc_type.id}") or False,
+                }
+            )
+            document.attachment_id = env["ir.attachment"].create(
+                {
+                    "name": filename,
+                    "datas": base64.b64encode(content),
+                    "res_model": "dms.document",
+                    "res_id": document.id,
+                }
+            )
+        partner.message_post(
+            body=_(
+                "Application submitted online by %(contact)s.",
+                contact=post["contact_name"],
+            )
+        )
+        _logger.info("Distributor application %s submitted online", partner.id)
+        return partner

@@ -1,0 +1,125 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class DmsDocumentType(models.Model):
+    _name = "dms.document.type"
+    _description = "Qualification Document Type"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    required = fields.Boolean(
+        string="Required for Approval",
+        help="An application cannot be approved without an accepted, unexpired "
+        "document of this type.",
+    )
+    requires_expiry = fields.Boolean(string="Has an Expiry Date")
+    description = fields.Text(translate=True, string="Review Checklist")
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", help="Leave empty to use this type in every company."
+    )
+
+
+class DmsDocument(models.Model):
+    _name = "dms.document"
+    _description = "Qualification Document"
+    _inherit = ["mail.thread"]
+    _order = "partner_id, type_id, id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Distributor",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    type_id = fields.Many2one("dms.document.type", required=True, ondelete="restrict")
+    name = fields.Char(string="Number / Reference")
+    expiry_date = fields.Date(tracking=True)
+    attachment_id = fields.Many2one("ir.attachment", string="File", ondelete="set null")
+    attachment_name = fields.Char(related="attachment_id.name", string="File Name")
+    review_state = fields.Selection(
+        [
+            ("to_review", "To Review"),
+            ("accepted", "Accepted"),
+            ("refused", "Refused"),
+        ],
+        default="to_review",
+        required=True,
+        tracking=True,
+    )
+    checklist = fields.Text(related="type_id.description", string="Review Checklist")
+    review_note = fields.Char()
+    reviewer_id = fields.Many2one("res.users", readonly=True)
+    review_date = fields.Datetime(readonly=True)
+    is_expired = fields.Boolean(compute="_compute_is_expired")
+    # grid scoping: an indexed stored many2one on the protected record
+    dms_grid_id = fields.Many2one(
+        related="partner_id.dms_grid_id", store=True, index=True, string="Grid"
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        index=True,
+    )
+
+    @api.depends("partner_id.company_id")
+    def _compute_company_id(self):
+        for document in self:
+            document.company_id = document.partner_id.company_id
+
+    @api.depends("expiry_date")
+    def _compute_is_expired(self):
+        today = fields.Date.context_today(self)
+        for document in self:
+            document.is_expired = bool(
+                document.expiry_date and document.expiry_date < today
+            )
+
+    @api.depends("type_id", "name")
+    def _compute_display_name(self):
+        for document in self:
+            parts = [document.type_id.name or "", document.name or ""]
+            document.display_name = " ".join(p for p in parts if p)
+
+    def _set_review(self, state):
+        if self.filtered(lambda d: d.review_state == state):
+            raise UserError(_("Some of these documents already have that status."))
+        self.write(
+            {
+                "review_state": state,
+                "reviewer_id": self.env.user.id,
+                "review_date": fields.Datetime.now(),
+            }
+        )
+
+    def action_accept(self):
+        expired = self.filtered("is_expired")
+        if expired:
+            raise UserError(
+                _(
+                    "The document %(document)s has expired and cannot be accepted.",
+                    document=expired[0].display_name,
+                )
+            )
+        missing = self.filtered(
+            lambda d: d.type_id.requires_expiry and not d.expiry_date
+        )
+        if missing:
+            raise UserError(
+                _(
+                    "Enter the expiry date of %(document)s before accepting it.",
+                    document=missing[0].display_name,
+                )
+            )
+        self._set_review("accepted")
+
+    def action_refuse(self):
+        self._set_review("refused")
+
+    def action_reset(self):
+        self._set_review("to_review")

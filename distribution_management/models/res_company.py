@@ -1,0 +1,75 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# China's rules against pyramid selling (禁止传销条例) forbid remunerating more
+# than three levels: the configured depth may be lower, never higher.
+MAX_NETWORK_DEPTH = 3
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    dms_max_depth = fields.Integer(
+        string="Maximum Network Depth",
+        default=MAX_NETWORK_DEPTH,
+        help="How many levels a distributor network may have (1 to 3).",
+    )
+    dms_default_tier_id = fields.Many2one(
+        "dms.tier",
+        string="Default Tier",
+        help="Tier given to a newly approved distributor that has none.",
+    )
+    dms_tier_rolling_days = fields.Integer(
+        string="Tier Evaluation Window (days)",
+        default=365,
+        help="Rolling window of invoiced sales used to upgrade or downgrade tiers.",
+    )
+    dms_grant_portal_on_approval = fields.Boolean(
+        string="Grant Portal Access on Approval",
+        default=True,
+    )
+    dms_application_max_file_mb = fields.Integer(
+        string="Maximum Upload Size (MB)",
+        default=5,
+    )
+
+    @api.constrains("dms_max_depth")
+    def _check_dms_max_depth(self):
+        for company in self:
+            if not 1 <= company.dms_max_depth <= MAX_NETWORK_DEPTH:
+                raise ValidationError(
+                    _(
+                        "The maximum network depth must be between 1 and %(max)s.",
+                        max=MAX_NETWORK_DEPTH,
+                    )
+                )
+        deepest = (
+            self.env["res.partner"]
+            .sudo()
+            ._read_group(
+                [("company_id", "in", self.ids + [False]), ("dms_state", "!=", False)],
+                [],
+                ["dms_level:max"],
+            )[0][0]
+        )
+        for company in self:
+            if deepest and deepest > company.dms_max_depth:
+                raise ValidationError(
+                    _(
+                        "The network already has %(levels)s levels: move the "
+                        "deepest distributors up before lowering the maximum depth.",
+                        levels=deepest,
+                    )
+                )
+
+    @api.constrains("dms_tier_rolling_days", "dms_application_max_file_mb")
+    def _check_dms_positive_settings(self):
+        for company in self:
+            if company.dms_tier_rolling_days < 1:
+                raise ValidationError(
+                    _("The tier evaluation window must be at least one day.")
+                )
+            if company.dms_application_max_file_mb < 1:
+                raise ValidationError(
+                    _("The maximum upload size must be at least 1 MB.")
+                )

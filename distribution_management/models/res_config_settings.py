@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    dms_max_depth = fields.Integer(related="company_id.dms_max_depth", readonly=False)
+    dms_default_tier_id = fields.Many2one(
+        related="company_id.dms_default_tier_id", readonly=False
+    )
+    dms_tier_rolling_days = fields.Integer(
+        related="company_id.dms_tier_rolling_days", readonly=False
+    )
+    dms_grant_portal_on_approval = fields.Boolean(
+        related="company_id.dms_grant_portal_on_approval", readonly=False
+    )
+    dms_application_max_file_mb = fields.Integer(
+        related="company_id.dms_application_max_file_mb", readonly=False
+    )

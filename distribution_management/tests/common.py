@@ -1,0 +1,159 @@
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class DmsCommon(TransactionCase):
+    """A small network: two regions with cells, four tiers, distributors."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.china = cls.env.ref("base.cn")
+        cls.shanghai_state = cls.env.ref("base.state_cn_SH")
+        cls.guangdong_state = cls.env.ref("base.state_cn_GD")
+        Tier = cls.env["dms.tier"]
+        cls.tier_dist = Tier.create(
+            {"name": "Distributor", "code": "T_DIST", "sequence": 10}
+        )
+        cls.tier_senior = Tier.create(
+            {
+                "name": "Senior",
+                "code": "T_SENIOR",
+                "sequence": 20,
+                "upgrade_threshold": 10000,
+                "downgrade_threshold": 5000,
+            }
+        )
+        cls.tier_leader = Tier.create(
+            {
+                "name": "Leader",
+                "code": "T_LEADER",
+                "sequence": 30,
+                "upgrade_threshold": 50000,
+                "downgrade_threshold": 30000,
+            }
+        )
+        cls.tier_partner = Tier.create(
+            {
+                "name": "City Partner",
+                "code": "T_PARTNER",
+                "sequence": 40,
+                "upgrade_threshold": 200000,
+                "downgrade_threshold": 150000,
+            }
+        )
+        Grid = cls.env["dms.grid"]
+        cls.grid_east = Grid.create(
+            {
+                "name": "East",
+                "code": "T-EC",
+                "level": "region",
+                "country_id": cls.china.id,
+                "state_ids": [Command.set(cls.shanghai_state.ids)],
+            }
+        )
+        cls.grid_shanghai = Grid.create(
+            {
+                "name": "Shanghai",
+                "code": "T-EC-SH",
+                "level": "city",
+                "parent_id": cls.grid_east.id,
+                "city_names": "Shanghai, 上海",
+            }
+        )
+        cls.grid_pudong = Grid.create(
+            {
+                "name": "Pudong",
+                "code": "T-EC-SH-PD",
+                "level": "district",
+                "parent_id": cls.grid_shanghai.id,
+                "zip_prefixes": "2001, 2012",
+            }
+        )
+        cls.grid_zhangjiang = Grid.create(
+            {
+                "name": "Zhangjiang",
+                "code": "T-EC-SH-PD-ZJ",
+                "level": "cell",
+                "parent_id": cls.grid_pudong.id,
+                "zip_prefixes": "201203",
+            }
+        )
+        cls.grid_lujiazui = Grid.create(
+            {
+                "name": "Lujiazui",
+                "code": "T-EC-SH-PD-LJZ",
+                "level": "cell",
+                "parent_id": cls.grid_pudong.id,
+                "polygon": '{"type": "Polygon", "coordinates": [[[121.49, 31.23], '
+                "[121.52, 31.23], [121.52, 31.25], [121.49, 31.25], [121.49, 31.23]]]}",
+            }
+        )
+        cls.grid_south = Grid.create(
+            {
+                "name": "South",
+                "code": "T-SC",
+                "level": "region",
+                "country_id": cls.china.id,
+                "state_ids": [Command.set(cls.guangdong_state.ids)],
+            }
+        )
+        cls.grid_tianhe = Grid.create(
+            {
+                "name": "Tianhe",
+                "code": "T-SC-GZ-TH",
+                "level": "cell",
+                "parent_id": cls.grid_south.id,
+                "zip_prefixes": "5106",
+            }
+        )
+        cls.dist_a = cls._create_distributor(
+            "Dist A", "approved", zip_code="200120", tier=cls.tier_partner
+        )
+        cls.dist_b = cls._create_distributor(
+            "Dist B", "approved", zip_code="200122", parent=cls.dist_a
+        )
+        cls.dist_c = cls._create_distributor(
+            "Dist C", "approved", zip_code="200123", parent=cls.dist_b
+        )
+        cls.dist_south = cls._create_distributor(
+            "Dist South",
+            "approved",
+            zip_code="510620",
+            region=cls.guangdong_state,
+            city="Guangzhou",
+        )
+
+    @classmethod
+    def _create_distributor(
+        cls,
+        name,
+        state,
+        zip_code=None,
+        parent=None,
+        tier=None,
+        city="Shanghai",
+        **extra,
+    ):
+        vals = {
+            "name": name,
+            "is_company": True,
+            "email": f"{name.lower().replace(' ', '.')}@example.com",
+            "country_id": cls.china.id,
+            "state_id": extra.pop("region", cls.shanghai_state).id,
+            "city": city,
+            "zip": zip_code,
+            "dms_state": state,
+            "dms_parent_id": parent.id if parent else False,
+            "dms_tier_id": (tier or cls.tier_dist).id,
+        }
+        vals.update(extra)
+        return cls.env["res.partner"].create(vals)
+
+    @classmethod
+    def _grid_user(cls, login, grids, groups="distribution_management.group_dms_user"):
+        user = new_test_user(cls.env, login=login, groups=groups)
+        user.dms_grid_ids = [Command.set(grids.ids)]
+        return user

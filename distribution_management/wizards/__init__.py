@@ -1,0 +1,1 @@
+from . import dms_state_reason_wizard
