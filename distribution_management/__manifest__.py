@@ -24,6 +24,7 @@
         "views/dms_grid_views.xml",
         "views/dms_document_views.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/dms_state_reason_wizard_views.xml",
         "views/dms_application_templates.xml",

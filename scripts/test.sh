@@ -55,8 +55,13 @@ if [[ "$summary" =~ ([0-9]+)\ failed,\ ([0-9]+)\ error\(s\)\ of\ ([0-9]+)\ tests
     total="${BASH_REMATCH[3]}"
 fi
 skipped="$(grep -cE "INFO [^ ]+ odoo\.[^ ]*: skipped " "$LOG" || true)"
-bad=$((failed + errors + skipped))
-passed=$((total - failed - errors - skipped))
+# Odoo counts each failing subTest: count failing tests once each
+broken="$(grep -oE " (FAIL|ERROR): [A-Za-z0-9_.]+( \([A-Za-z0-9_.]+\))?" "$LOG" | sort -u | wc -l || true)"
+if [ "$broken" = "0" ] && [ $((failed + errors)) -gt 0 ]; then
+    broken=$((failed + errors))
+fi
+bad=$((broken + skipped))
+passed=$((total - bad))
 [ "$passed" -ge 0 ] || passed=0
 
 status=0

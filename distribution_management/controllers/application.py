@@ -5,7 +5,8 @@ from datetime import date
 from odoo import _, fields, http
 from odoo.exceptions import ValidationError
 from odoo.http import request
-from odoo.tools import email_normalize
+from odoo.tools import SQL, email_normalize
+from odoo.tools.mail import single_email_re
 
 _logger = logging.getLogger(__name__)
 
@@ -49,7 +50,12 @@ class DmsApplication(http.Controller):
         }
 
     @http.route(
-        "/dms/apply", type="http", auth="public", methods=["GET"], sitemap=False
+        "/dms/apply",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
     )
     def application_form(self, **kwargs):
         return request.render(
@@ -57,7 +63,12 @@ class DmsApplication(http.Controller):
         )
 
     @http.route(
-        "/dms/apply", type="http", auth="public", methods=["POST"], sitemap=False
+        "/dms/apply",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        sitemap=False,
     )
     def application_submit(self, **post):
         post = {k: v.strip() if isinstance(v, str) else v for k, v in post.items()}
@@ -105,7 +116,7 @@ class DmsApplication(http.Controller):
             for field, label in labels.items()
             if not post.get(field)
         ]
-        if post.get("email") and not email_normalize(post["email"]):
+        if post.get("email") and not single_email_re.match(post["email"]):
             errors.append(_("The email address is not valid."))
         country = post.get("country_id") or ""
         country_id = int(country) if country.isdigit() else None
@@ -141,12 +152,16 @@ class DmsApplication(http.Controller):
             return []
         if not vat.isalnum() or not 5 <= len(vat) <= 30:
             return [_("The tax ID must be 5 to 30 letters or digits.")]
-        if (
-            request.env["res.partner"]
-            .sudo()
-            .with_context(active_test=False)
-            .search_count([("vat", "=ilike", vat)], limit=1)
-        ):
+        # compare without spaces nor case: "9131 0000 ma1f" is "91310000MA1F"
+        request.env["res.partner"].flush_model(["vat"])
+        request.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM res_partner "
+                "WHERE upper(replace(vat, ' ', '')) = %s LIMIT 1",
+                vat,
+            )
+        )
+        if request.env.cr.fetchone():
             return [
                 _(
                     "A company with this tax ID is already registered. If you "
@@ -230,10 +245,10 @@ class DmsApplication(http.Controller):
                 "dms_applied_on": fields.Datetime.now(),
                 "dms_parent_id": upline.id,
                 "dms_application_note": post.get("message") or False,
-                "child_ids": [
-                    (0, 0, {"name": post["contact_name"], "type": "contact"})
-                ],
             }
+        )
+        env["res.partner"].create(
+            {"parent_id": partner.id, "name": post["contact_name"], "type": "contact"}
         )
         for doc_type, (filename, content) in files.items():
             document = env["dms.document"].create(

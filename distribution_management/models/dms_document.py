@@ -117,9 +117,12 @@ class DmsDocument(models.Model):
                 )
             )
         self._set_review("accepted")
+        return True
 
     def action_refuse(self):
         self._set_review("refused")
+        return True
 
     def action_reset(self):
         self._set_review("to_review")
+        return True

@@ -342,9 +342,6 @@ class DmsGrid(models.Model):
 
     def action_view_distributors(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "distribution_management.action_dms_distributor"
+        return self.env["res.partner"]._dms_distributor_action(
+            "dms_grid_id", self.id, operator="child_of"
         )
-        action["domain"] = [("dms_grid_id", "child_of", self.id)]
-        action["context"] = {"default_dms_grid_id": self.id}
-        return action

@@ -77,12 +77,7 @@ class DmsTier(models.Model):
 
     def action_view_partners(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "distribution_management.action_dms_distributor"
-        )
-        action["domain"] = [("dms_tier_id", "=", self.id)]
-        action["context"] = {"default_dms_tier_id": self.id}
-        return action
+        return self.env["res.partner"]._dms_distributor_action("dms_tier_id", self.id)
 
     # ------------------------------------------------------------------
     # Nightly evaluation

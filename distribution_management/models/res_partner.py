@@ -429,10 +429,12 @@ class ResPartner(models.Model):
         if self.filtered("dms_state"):
             raise UserError(_("These partners are already distributors."))
         self.write({"dms_state": "draft"})
+        return True
 
     def action_dms_submit(self):
         self._dms_check_transition("submitted")
         self.write({"dms_state": "submitted", "dms_applied_on": fields.Datetime.now()})
+        return True
 
     def action_dms_approve(self):
         self._dms_check_transition("approved")
@@ -540,6 +542,7 @@ class ResPartner(models.Model):
     def action_dms_reset_to_draft(self):
         self._dms_check_transition("draft")
         self.write({"dms_state": "draft", "dms_state_reason": False})
+        return True
 
     def _dms_open_reason_wizard(self, target):
         self._dms_check_transition(target)
@@ -565,11 +568,20 @@ class ResPartner(models.Model):
 
     def action_dms_view_downline(self):
         self.ensure_one()
+        return self._dms_distributor_action("dms_parent_id", self.id)
+
+    @api.model
+    def _dms_distributor_action(self, field, value, operator="="):
+        """The Distributors action filtered on ``field``, creating with it."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "distribution_management.action_dms_distributor"
         )
-        action["domain"] = [("dms_parent_id", "=", self.id)]
-        action["context"] = {"default_dms_parent_id": self.id}
+        action["domain"] = [("dms_state", "!=", False), (field, operator, value)]
+        action["context"] = {
+            "default_dms_state": "draft",
+            "default_is_company": True,
+            f"default_{field}": value,
+        }
         return action
 
     # ------------------------------------------------------------------

@@ -1,0 +1,80 @@
+from datetime import date, timedelta
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestApproveTour(HttpCase):
+    """A distribution manager approves an application in the browser."""
+
+    def setUp(self):
+        super().setUp()
+        company = self.env.company
+        self.applicant = self.env["res.partner"].create(
+            {
+                "name": "Tour Applicant Co.",
+                "is_company": True,
+                "email": "tour.applicant@example.com",
+                "country_id": self.env.ref("base.cn").id,
+                "city": "Shanghai",
+                "vat": "91310000TOUR00001X",
+                "dms_state": "submitted",
+            }
+        )
+        required_types = self.env["dms.document.type"].search(
+            [
+                ("required", "=", True),
+                "|",
+                ("company_id", "=", False),
+                ("company_id", "=", company.id),
+            ]
+        )
+        self.assertTrue(required_types, "the add-on ships a required document type")
+        future = date.today() + timedelta(days=365)
+        self.env["dms.document"].create(
+            [
+                {
+                    "partner_id": self.applicant.id,
+                    "type_id": doc_type.id,
+                    "name": f"TOUR-{doc_type.id}",
+                    "review_state": "accepted",
+                    "expiry_date": future,
+                }
+                for doc_type in required_types
+            ]
+        )
+        self.assertTrue(self.applicant.dms_checklist_ok)
+        tiers = self.env["dms.tier"].search([("company_id", "=", company.id)])
+        if not tiers:
+            tiers = self.env["dms.tier"].create(
+                {"name": "Tour Tier", "code": "T_TOUR", "company_id": company.id}
+            )
+        self.expected_tier = company.dms_default_tier_id or tiers[0]
+        company.dms_grant_portal_on_approval = True
+        self.manager = new_test_user(
+            self.env,
+            login="dms_tour_manager",
+            password="dms_tour_manager",
+            email="dms.tour.manager@example.com",
+            groups="base.group_user,distribution_management.group_dms_manager",
+        )
+
+    def test_approve_application_tour(self):
+        self.assertFalse(self.applicant.user_ids)
+        self.start_tour(
+            "/odoo", "dms_approve_application_tour", login="dms_tour_manager"
+        )
+        self.env.invalidate_all()
+        applicant = self.applicant
+        self.assertEqual(applicant.dms_state, "approved")
+        self.assertEqual(applicant.dms_approved_by_id, self.manager)
+        self.assertTrue(applicant.dms_approved_on)
+        self.assertTrue(applicant.dms_referral_code)
+        self.assertRegex(applicant.dms_referral_code, r"^[A-Z0-9]{4,20}$")
+        self.assertEqual(applicant.dms_tier_id, self.expected_tier)
+        portal_users = applicant.with_context(active_test=False).user_ids
+        self.assertEqual(len(portal_users), 1)
+        self.assertTrue(portal_users.share)
+        self.assertTrue(portal_users.active)
+        self.assertTrue(portal_users._is_portal())
+        self.assertEqual(portal_users.login, "tour.applicant@example.com")
