@@ -58,8 +58,10 @@ class DmsApplication(http.Controller):
         sitemap=False,
     )
     def application_form(self, **kwargs):
+        prefill = {"referral_code": (kwargs.get("referral_code") or "")[:20]}
         return request.render(
-            "distribution_management.application_form", self._application_values()
+            "distribution_management.application_form",
+            self._application_values(prefill),
         )
 
     @http.route(

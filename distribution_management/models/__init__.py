@@ -5,3 +5,4 @@ from . import dms_tier
 from . import dms_grid
 from . import dms_document
 from . import res_partner
+from . import sale_order

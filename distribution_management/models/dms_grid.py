@@ -340,6 +340,13 @@ class DmsGrid(models.Model):
                 result[partner] = (self.browse(), winners)
         return result
 
+    def _dms_serving_warehouse(self):
+        """Warehouse of this grid or of its nearest ancestor that has one."""
+        grid = self
+        while grid and not grid.warehouse_id:
+            grid = grid.parent_id
+        return grid.warehouse_id
+
     def action_view_distributors(self):
         self.ensure_one()
         return self.env["res.partner"]._dms_distributor_action(

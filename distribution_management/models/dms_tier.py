@@ -26,6 +26,10 @@ class DmsTier(models.Model):
         check_company=True,
         help="Prices offered to distributors of this tier.",
     )
+    min_order_amount = fields.Monetary(
+        string="Minimum Order Amount",
+        help="Smallest untaxed amount of a quick order placed in the portal.",
+    )
     rights_description = fields.Html(string="Rights and Benefits", translate=True)
     upgrade_threshold = fields.Monetary(
         help="Rolling invoiced sales from which a distributor is moved up to this "
@@ -46,7 +50,8 @@ class DmsTier(models.Model):
         ),
         (
             "thresholds_positive",
-            "CHECK(upgrade_threshold >= 0 AND downgrade_threshold >= 0)",
+            "CHECK(upgrade_threshold >= 0 AND downgrade_threshold >= 0 "
+            "AND min_order_amount >= 0)",
             "Tier thresholds cannot be negative.",
         ),
     ]
@@ -74,6 +79,12 @@ class DmsTier(models.Model):
                         tier=tier.name,
                     )
                 )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "pricelist_id" in vals:
+            self.partner_ids._dms_apply_tier_pricelist()
+        return res
 
     def action_view_partners(self):
         self.ensure_one()

@@ -32,6 +32,27 @@ class ResCompany(models.Model):
         string="Maximum Upload Size (MB)",
         default=5,
     )
+    dms_binding_days = fields.Integer(
+        string="Customer Binding (days)",
+        default=180,
+        help="A customer first brought by a distributor's referral stays "
+        "attributed to that distributor for this many days. 0: no binding.",
+    )
+    dms_portal_order_confirm = fields.Boolean(
+        string="Confirm Dealer Portal Orders",
+        help="Dealer quick orders from the portal are confirmed at once instead "
+        "of waiting as quotations for approval.",
+    )
+    dms_portal_team_id = fields.Many2one(
+        "crm.team",
+        string="Dealer Portal Channel",
+        help="Sales channel of the orders dealers place in the portal.",
+    )
+    dms_referral_team_id = fields.Many2one(
+        "crm.team",
+        string="Referral Channel",
+        help="Sales channel of the orders brought by a referral code or link.",
+    )
 
     @api.constrains("dms_max_depth")
     def _check_dms_max_depth(self):
@@ -62,9 +83,13 @@ class ResCompany(models.Model):
                     )
                 )
 
-    @api.constrains("dms_tier_rolling_days", "dms_application_max_file_mb")
+    @api.constrains(
+        "dms_tier_rolling_days", "dms_application_max_file_mb", "dms_binding_days"
+    )
     def _check_dms_positive_settings(self):
         for company in self:
+            if company.dms_binding_days < 0:
+                raise ValidationError(_("The customer binding cannot be negative."))
             if company.dms_tier_rolling_days < 1:
                 raise ValidationError(
                     _("The tier evaluation window must be at least one day.")

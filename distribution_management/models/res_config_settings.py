@@ -17,3 +17,15 @@ class ResConfigSettings(models.TransientModel):
     dms_application_max_file_mb = fields.Integer(
         related="company_id.dms_application_max_file_mb", readonly=False
     )
+    dms_binding_days = fields.Integer(
+        related="company_id.dms_binding_days", readonly=False
+    )
+    dms_portal_order_confirm = fields.Boolean(
+        related="company_id.dms_portal_order_confirm", readonly=False
+    )
+    dms_portal_team_id = fields.Many2one(
+        related="company_id.dms_portal_team_id", readonly=False
+    )
+    dms_referral_team_id = fields.Many2one(
+        related="company_id.dms_referral_team_id", readonly=False
+    )

@@ -48,6 +48,26 @@ class ResPartner(models.Model):
     dms_tier_id = fields.Many2one(
         "dms.tier", string="Tier", tracking=True, index=True, ondelete="restrict"
     )
+    dms_pricelist_manual = fields.Boolean(
+        string="Manual Pricelist",
+        help="Keep the pricelist set on the partner: tier changes do not replace it.",
+    )
+    dms_bound_distributor_id = fields.Many2one(
+        "res.partner",
+        string="Bound to Distributor",
+        index=True,
+        copy=False,
+        ondelete="set null",
+        help="Distributor credited with this customer's orders until the binding ends.",
+    )
+    dms_bound_until = fields.Date(string="Binding Ends", copy=False)
+    dms_utm_source_id = fields.Many2one(
+        "utm.source",
+        string="UTM Source",
+        copy=False,
+        readonly=True,
+        help="Source recorded on the orders this distributor brings.",
+    )
     dms_tier_locked = fields.Boolean(
         string="Lock Tier",
         help="Keep the tier as set: the nightly evaluation leaves it alone.",
@@ -229,6 +249,11 @@ class ResPartner(models.Model):
                     )
                 )
 
+    def _dms_company(self):
+        """The partner's company, or the current one for shared partners."""
+        self.ensure_one()
+        return self.company_id or self.env.company
+
     def _dms_downline_height(self):
         """Number of levels below this partner (0 without downline)."""
         self.ensure_one()
@@ -315,6 +340,7 @@ class ResPartner(models.Model):
         partners.filtered(
             lambda p: p.dms_grid_ambiguous and p.dms_state
         )._dms_post_ambiguity()
+        partners.filtered("dms_tier_id")._dms_apply_tier_pricelist()
         return partners
 
     def write(self, vals):
@@ -330,7 +356,26 @@ class ResPartner(models.Model):
         if "dms_grid_id" in vals and not self.env.su:
             # a grid manager cannot move a distributor out of their grids
             self.check_access("write")
+        if {"dms_tier_id", "dms_pricelist_manual"} & set(vals):
+            self._dms_apply_tier_pricelist()
         return res
+
+    def _dms_apply_tier_pricelist(self):
+        """Give each distributor its tier's pricelist, unless set by hand."""
+        groups = {}
+        for partner in self:
+            pricelist = partner.dms_tier_id.pricelist_id
+            if partner.dms_pricelist_manual or not pricelist:
+                continue
+            company = partner.company_id or partner.dms_tier_id.company_id
+            groups.setdefault((company, pricelist), self.browse())
+            groups[(company, pricelist)] |= partner
+        for (company, pricelist), partners in groups.items():
+            partners = partners.with_company(company)
+            stale = partners.filtered(
+                lambda p, pl=pricelist: p.property_product_pricelist != pl
+            )
+            stale.write({"property_product_pricelist": pricelist.id})
 
     @api.model
     def _dms_grid_vals(self, grid, tied):
@@ -478,8 +523,15 @@ class ResPartner(models.Model):
                             [("company_id", "=", company.id)], limit=1
                         )
                     ).id
-                if not partner.dms_referral_code:
-                    vals["dms_referral_code"] = self._dms_new_referral_code()
+                code = partner.dms_referral_code or self._dms_new_referral_code()
+                vals["dms_referral_code"] = code
+                if not partner.dms_utm_source_id:
+                    vals["dms_utm_source_id"] = (
+                        self.env["utm.source"]
+                        .sudo()
+                        .create({"name": f"{partner.name} [{code}]"})
+                        .id
+                    )
             partner.write(vals)
         to_review._dms_grant_portal()
         return True
@@ -509,6 +561,17 @@ class ResPartner(models.Model):
             )
             for wizard_user in wizard.user_ids.filtered("is_portal"):
                 wizard_user.action_revoke_access()
+
+    @api.model
+    def _dms_distributors_by_code(self, codes):
+        """{referral code: approved distributor} for ``codes`` (one query)."""
+        codes = [code.strip().upper() for code in codes if code]
+        if not codes:
+            return {}
+        distributors = self.sudo().search(
+            [("dms_referral_code", "in", codes), ("dms_state", "=", "approved")]
+        )
+        return {p.dms_referral_code: p.sudo(False) for p in distributors}
 
     @api.model
     def _dms_new_referral_code(self):

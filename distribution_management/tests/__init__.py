@@ -4,3 +4,5 @@ from . import test_network
 from . import test_security
 from . import test_application
 from . import test_tour
+from . import test_sale
+from . import test_portal_order

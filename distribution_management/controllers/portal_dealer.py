@@ -1,0 +1,248 @@
+import io
+from urllib.parse import quote
+
+import qrcode
+from werkzeug.exceptions import NotFound
+
+from odoo import _, http
+from odoo.exceptions import UserError
+from odoo.http import request
+from odoo.tools import float_compare
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from ..models.sale_order import SESSION_REFERRAL_KEY
+
+# a quick-order line above this quantity is a typing mistake, not an order
+MAX_LINE_QUANTITY = 100000
+QUICK_ORDER_PAGE_SIZE = 80
+
+
+class DmsDealerPortal(CustomerPortal):
+    # ------------------------------------------------------------------
+    # Referral link
+    # ------------------------------------------------------------------
+    @http.route(
+        "/dms/r/<string:code>",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+    )
+    def referral_link(self, code, **kwargs):
+        """Remember the referral for this visit, then go where one orders."""
+        code = (code or "").strip().upper()
+        if code not in request.env["res.partner"]._dms_distributors_by_code([code]):
+            raise NotFound()
+        request.session[SESSION_REFERRAL_KEY] = code
+        if "website" in request.env and request.env[
+            "ir.module.module"
+        ].sudo().search_count(
+            [("name", "=", "website_sale"), ("state", "=", "installed")], limit=1
+        ):
+            return request.redirect("/shop")
+        return request.redirect(f"/dms/apply?referral_code={quote(code)}")
+
+    # ------------------------------------------------------------------
+    # Dealer area
+    # ------------------------------------------------------------------
+    def _dms_dealer(self):
+        """The approved distributor behind the portal user, or None."""
+        partner = request.env.user.partner_id.commercial_partner_id.sudo()
+        if request.env.user._is_public() or partner.dms_state != "approved":
+            return None
+        return partner
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "dms_dealer" in counters:
+            values["dms_dealer"] = 1 if self._dms_dealer() else 0
+        return values
+
+    @http.route("/my/dms", type="http", auth="user", website=True)
+    def dealer_home(self, **kwargs):
+        dealer = self._dms_dealer()
+        if not dealer:
+            return request.redirect("/my")
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "dms_home",
+                "dealer": dealer,
+                "referral_link": self._referral_link(dealer),
+                "qr_src": "/my/dms/qr.png",
+                "upline": dealer.dms_parent_id,
+                "downline_count": dealer.dms_downline_count,
+            }
+        )
+        return request.render("distribution_management.portal_dealer_home", values)
+
+    def _referral_link(self, dealer):
+        return f"{dealer.get_base_url()}/dms/r/{dealer.dms_referral_code}"
+
+    @http.route("/my/dms/qr.png", type="http", auth="user", website=True)
+    def dealer_qr(self, **kwargs):
+        """QR code of the dealer's referral link, as a PNG image."""
+        dealer = self._dms_dealer()
+        if not dealer or not dealer.dms_referral_code:
+            raise NotFound()
+        image = qrcode.make(self._referral_link(dealer), box_size=8, border=2)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        return request.make_response(
+            buffer.getvalue(),
+            headers=[
+                ("Content-Type", "image/png"),
+                ("Cache-Control", "private, max-age=3600"),
+            ],
+        )
+
+    # ------------------------------------------------------------------
+    # Quick order (订货)
+    # ------------------------------------------------------------------
+    def _quick_order_products(self, dealer, search=None):
+        domain = [
+            ("sale_ok", "=", True),
+            ("type", "!=", "combo"),
+            ("company_id", "in", [False, dealer._dms_company().id]),
+        ]
+        if search:
+            domain += [
+                "|",
+                ("name", "ilike", search),
+                ("default_code", "ilike", search),
+            ]
+        return (
+            request.env["product.product"]
+            .sudo()
+            .search(domain, limit=QUICK_ORDER_PAGE_SIZE, order="default_code, name, id")
+        )
+
+    def _quick_order_values(self, dealer, search=None, errors=None, quantities=None):
+        products = self._quick_order_products(dealer, search)
+        company = dealer._dms_company()
+        pricelist = dealer.with_company(company).property_product_pricelist
+        prices = (
+            pricelist._get_products_price(products, 1.0)
+            if pricelist
+            else {product.id: product.lst_price for product in products}
+        )
+        warehouse = dealer.dms_grid_id._dms_serving_warehouse() or request.env[
+            "stock.warehouse"
+        ].sudo().search([("company_id", "=", company.id)], limit=1)
+        stock = (
+            request.env["sale.order"]
+            .sudo()
+            ._dms_available_quantities(warehouse, products.filtered("is_storable"))
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "dms_quick_order",
+                "dealer": dealer,
+                "products": products,
+                "prices": prices,
+                "currency": pricelist.currency_id or company.currency_id,
+                "stock": {
+                    product.id: stock.get((warehouse.id, product.id), 0.0)
+                    for product in products
+                },
+                "warehouse": warehouse,
+                "min_amount": dealer.dms_tier_id.min_order_amount,
+                "search": search or "",
+                "errors": errors or [],
+                "quantities": quantities or {},
+                "confirm_directly": company.dms_portal_order_confirm,
+            }
+        )
+        return values
+
+    @http.route(
+        "/my/dms/order", type="http", auth="user", website=True, methods=["GET"]
+    )
+    def quick_order(self, search=None, **kwargs):
+        dealer = self._dms_dealer()
+        if not dealer:
+            return request.redirect("/my")
+        return request.render(
+            "distribution_management.portal_quick_order",
+            self._quick_order_values(dealer, search=search),
+        )
+
+    @http.route(
+        "/my/dms/order", type="http", auth="user", website=True, methods=["POST"]
+    )
+    def quick_order_submit(self, **post):
+        dealer = self._dms_dealer()
+        if not dealer:
+            return request.redirect("/my")
+        quantities = {
+            key[4:]: value.strip()
+            for key, value in post.items()
+            if key.startswith("qty_") and isinstance(value, str) and value.strip()
+        }
+        lines, errors = self._parse_quick_order(dealer, quantities)
+        order = None
+        if not errors:
+            try:
+                order = (
+                    request.env["sale.order"]
+                    .sudo()
+                    ._dms_create_quick_order(dealer, request.env.user.partner_id, lines)
+                )
+            except UserError as error:
+                errors.append(error.args[0])
+        if errors:
+            values = self._quick_order_values(
+                dealer, errors=errors, quantities=quantities
+            )
+            response = request.render(
+                "distribution_management.portal_quick_order", values
+            )
+            response.status_code = 400
+            return response
+        return request.redirect(order.get_portal_url())
+
+    def _parse_quick_order(self, dealer, quantities):
+        """[(product, quantity)] and the errors of the posted quantities."""
+        errors = []
+        parsed = {}
+        for key, raw in quantities.items():
+            try:
+                product_id = int(key)
+                quantity = float(raw.replace(",", "."))
+            except ValueError:
+                errors.append(_("%(value)s is not a quantity.", value=raw[:20]))
+                continue
+            if quantity != quantity or quantity in (float("inf"), float("-inf")):
+                errors.append(_("%(value)s is not a quantity.", value=raw[:20]))
+            elif quantity < 0:
+                errors.append(_("Quantities cannot be negative."))
+            elif quantity > MAX_LINE_QUANTITY:
+                errors.append(
+                    _(
+                        "A line cannot exceed %(max)s units: contact us for "
+                        "larger orders.",
+                        max=MAX_LINE_QUANTITY,
+                    )
+                )
+            elif float_compare(quantity, 0.0, precision_digits=6) > 0:
+                parsed[product_id] = quantity
+        allowed = (
+            request.env["product.product"]
+            .sudo()
+            .search(
+                [
+                    ("id", "in", list(parsed)),
+                    ("sale_ok", "=", True),
+                    ("type", "!=", "combo"),
+                    ("company_id", "in", [False, dealer._dms_company().id]),
+                ]
+            )
+        )
+        if set(parsed) - set(allowed.ids):
+            errors.append(_("Some of the products cannot be ordered."))
+        if not parsed and not errors:
+            errors.append(_("Enter a quantity for at least one product."))
+        lines = [(product, parsed[product.id]) for product in allowed]
+        return lines, errors

@@ -1,0 +1,406 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
+from odoo.tools import SQL
+
+ATTRIBUTION_SOURCES = [
+    ("manual", "Set by hand"),
+    ("dealer", "Dealer's own order"),
+    ("code", "Referral code"),
+    ("link", "Referral link"),
+    ("binding", "Customer binding"),
+]
+# UTM medium of each source (xml ids of data/utm_data.xml)
+SOURCE_MEDIUMS = {
+    "dealer": "distribution_management.utm_medium_dealer_portal",
+    "code": "distribution_management.utm_medium_referral_code",
+    "link": "distribution_management.utm_medium_referral_link",
+    "binding": "distribution_management.utm_medium_customer_binding",
+}
+SESSION_REFERRAL_KEY = "dms_referral_code"
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    dms_distributor_id = fields.Many2one(
+        "res.partner",
+        string="Distributor",
+        compute="_compute_dms_attribution",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        tracking=True,
+        domain="[('dms_state', '=', 'approved')]",
+        help="Distributor credited with this order.",
+    )
+    dms_attribution_source = fields.Selection(
+        ATTRIBUTION_SOURCES,
+        string="Attribution",
+        compute="_compute_dms_attribution",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+    )
+    dms_referral_code = fields.Char(
+        string="Referral Code",
+        tracking=True,
+        copy=False,
+        help="Referral code given by the customer; it credits the distributor "
+        "who owns it.",
+    )
+    dms_grid_id = fields.Many2one(
+        "dms.grid",
+        string="Grid",
+        compute="_compute_dms_grid_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        help="Grid of the delivery address.",
+    )
+    dms_routing_note = fields.Char(
+        string="Warehouse Routing", readonly=True, copy=False
+    )
+
+    # ------------------------------------------------------------------
+    # Attribution
+    # ------------------------------------------------------------------
+    @api.depends("partner_shipping_id.dms_grid_id")
+    def _compute_dms_grid_id(self):
+        for order in self:
+            order.dms_grid_id = order.partner_shipping_id.dms_grid_id
+
+    @api.depends("partner_id", "dms_referral_code")
+    def _compute_dms_attribution(self):
+        """Credit a distributor, first match winning:
+
+        1. set by hand (kept as long as the source stays "manual");
+        2. the customer is itself an approved distributor (a dealer's order);
+        3. the referral code typed on the order;
+        4. the referral link the customer followed in this visit;
+        5. the customer's binding to the distributor that first brought it.
+        """
+        link_code = self._dms_session_referral_code()
+        codes = {code for code in self.mapped("dms_referral_code") if code}
+        if link_code:
+            codes.add(link_code)
+        owners = self.env["res.partner"]._dms_distributors_by_code(codes)
+        today = fields.Date.context_today(self)
+        for order in self:
+            if order.dms_attribution_source == "manual" and order.dms_distributor_id:
+                continue
+            customer = order.partner_id.commercial_partner_id
+            binding = customer.dms_bound_distributor_id
+            if customer.dms_state == "approved":
+                found = (customer, "dealer")
+            elif order.dms_referral_code and order.dms_referral_code in owners:
+                found = (owners[order.dms_referral_code], "code")
+            elif link_code and link_code in owners:
+                found = (owners[link_code], "link")
+            elif (
+                binding.dms_state == "approved"
+                and customer.dms_bound_until
+                and customer.dms_bound_until >= today
+            ):
+                found = (binding, "binding")
+            else:
+                found = (self.env["res.partner"], False)
+            order.dms_distributor_id, order.dms_attribution_source = found
+
+    @api.model
+    def _dms_session_referral_code(self):
+        """Referral code remembered from a /dms/r/<code> link in this visit."""
+        try:
+            return request and request.session.get(SESSION_REFERRAL_KEY)
+        except RuntimeError:  # no request bound (cron, shell)
+            return None
+
+    @api.constrains("dms_referral_code")
+    def _check_dms_referral_code(self):
+        codes = {code for code in self.mapped("dms_referral_code") if code}
+        owners = self.env["res.partner"]._dms_distributors_by_code(codes)
+        for order in self.filtered("dms_referral_code"):
+            if order.dms_referral_code not in owners:
+                raise ValidationError(
+                    _(
+                        "The referral code %(code)s does not belong to an approved "
+                        "distributor.",
+                        code=order.dms_referral_code,
+                    )
+                )
+
+    @api.onchange("dms_distributor_id")
+    def _onchange_dms_distributor_id(self):
+        if self.dms_distributor_id and self._origin.dms_distributor_id != (
+            self.dms_distributor_id
+        ):
+            self.dms_attribution_source = "manual"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("dms_referral_code"):
+                vals["dms_referral_code"] = vals["dms_referral_code"].strip().upper()
+            if vals.get("dms_distributor_id") and not vals.get(
+                "dms_attribution_source"
+            ):
+                vals["dms_attribution_source"] = "manual"
+        orders = super().create(vals_list)
+        orders._dms_apply_channel()
+        return orders
+
+    def write(self, vals):
+        if vals.get("dms_referral_code"):
+            vals["dms_referral_code"] = vals["dms_referral_code"].strip().upper()
+        if vals.get("dms_distributor_id") and "dms_attribution_source" not in vals:
+            vals["dms_attribution_source"] = "manual"
+        res = super().write(vals)
+        if {"dms_distributor_id", "dms_attribution_source", "partner_id"} & set(vals):
+            self._dms_apply_channel()
+        return res
+
+    def _dms_apply_channel(self):
+        """Sales channel and UTM medium / source of the attribution."""
+        company_teams = {}
+        for order in self.filtered("dms_attribution_source"):
+            source = order.dms_attribution_source
+            vals = {}
+            medium_xmlid = SOURCE_MEDIUMS.get(source)
+            if medium_xmlid and not order.medium_id:
+                vals["medium_id"] = self.env.ref(medium_xmlid).id
+            utm_source = order.dms_distributor_id.dms_utm_source_id
+            if utm_source and not order.source_id:
+                vals["source_id"] = utm_source.id
+            company = order.company_id
+            if company not in company_teams:
+                company_teams[company] = {
+                    "dealer": company.dms_portal_team_id,
+                    "code": company.dms_referral_team_id,
+                    "link": company.dms_referral_team_id,
+                    "binding": company.dms_referral_team_id,
+                }
+            team = company_teams[company].get(source)
+            if team and order.team_id != team and order.state in ("draft", "sent"):
+                vals["team_id"] = team.id
+            if vals:
+                order.write(vals)
+
+    # ------------------------------------------------------------------
+    # Warehouse routing
+    # ------------------------------------------------------------------
+    @api.depends("dms_grid_id")
+    def _compute_warehouse_id(self):
+        res = super()._compute_warehouse_id()
+        for order in self:
+            if order.state in ("draft", "sent") or not order.ids:
+                warehouse = order.dms_grid_id._dms_serving_warehouse()
+                if warehouse and warehouse.company_id == order.company_id:
+                    order.warehouse_id = warehouse
+        return res
+
+    def _action_confirm(self):
+        self._dms_route_warehouse()
+        res = super()._action_confirm()
+        self._dms_bind_customers()
+        return res
+
+    def _dms_route_warehouse(self):
+        """Pick the warehouse that can ship the whole order.
+
+        The delivery grid's serving warehouse when it covers every storable
+        quantity, else the nearest ancestor grid's warehouse that does, else
+        the company default. One stock query for all orders.
+        """
+        orders = self.filtered("dms_grid_id")
+        if not orders:
+            return
+        candidates = {}
+        for order in orders:
+            chain = []
+            grid = order.dms_grid_id
+            while grid:
+                if grid.warehouse_id and grid.warehouse_id.company_id == (
+                    order.company_id
+                ):
+                    chain.append((grid, grid.warehouse_id))
+                grid = grid.parent_id
+            candidates[order] = chain
+        warehouses = self.env["stock.warehouse"].browse(
+            {wh.id for chain in candidates.values() for _grid, wh in chain}
+        )
+        lines = orders.order_line.filtered(
+            lambda line: line.product_id.is_storable and line.product_uom_qty > 0
+        )
+        available = self._dms_available_quantities(warehouses, lines.product_id)
+        for order in orders:
+            needed = {}
+            for line in order.order_line & lines:
+                qty = line.product_uom._compute_quantity(
+                    line.product_uom_qty, line.product_id.uom_id
+                )
+                needed[line.product_id.id] = needed.get(line.product_id.id, 0) + qty
+            chosen = note = None
+            for grid, warehouse in candidates[order]:
+                if all(
+                    available.get((warehouse.id, product_id), 0.0) >= qty
+                    for product_id, qty in needed.items()
+                ):
+                    chosen = warehouse
+                    if grid == order.dms_grid_id:
+                        note = _(
+                            "%(warehouse)s: serving warehouse of grid %(grid)s.",
+                            warehouse=warehouse.name,
+                            grid=grid.display_name,
+                        )
+                    else:
+                        note = _(
+                            "%(warehouse)s: the grid's own warehouse cannot cover "
+                            "the quantities, the warehouse of parent grid %(grid)s "
+                            "can.",
+                            warehouse=warehouse.name,
+                            grid=grid.display_name,
+                        )
+                    break
+            if not chosen:
+                chosen = order.user_id.with_company(
+                    order.company_id
+                )._get_default_warehouse_id()
+                note = _(
+                    "%(warehouse)s: company default, no grid warehouse can cover "
+                    "the quantities.",
+                    warehouse=chosen.name,
+                )
+            vals = {"dms_routing_note": note}
+            if chosen != order.warehouse_id:
+                vals["warehouse_id"] = chosen.id
+            order.write(vals)
+
+    @api.model
+    def _dms_available_quantities(self, warehouses, products):
+        """{(warehouse_id, product_id): unreserved on-hand quantity}."""
+        if not warehouses or not products:
+            return {}
+        self.env["stock.quant"].flush_model(
+            ["product_id", "location_id", "quantity", "reserved_quantity"]
+        )
+        self.env["stock.location"].flush_model(["warehouse_id", "usage"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT loc.warehouse_id, quant.product_id,
+                       SUM(quant.quantity - quant.reserved_quantity)
+                  FROM stock_quant quant
+                  JOIN stock_location loc ON loc.id = quant.location_id
+                 WHERE loc.usage = 'internal'
+                   AND loc.warehouse_id = ANY(%s)
+                   AND quant.product_id = ANY(%s)
+              GROUP BY loc.warehouse_id, quant.product_id
+                """,
+                list(warehouses.ids),
+                list(products.ids),
+            )
+        )
+        return {(wh, product): qty for wh, product, qty in self.env.cr.fetchall()}
+
+    # ------------------------------------------------------------------
+    # Dealer quick order
+    # ------------------------------------------------------------------
+    @api.model
+    def _dms_create_quick_order(self, dealer, contact, lines):
+        """Create a dealer's quick order: [(product, quantity)] at tier prices.
+
+        Checks the tier's minimum amount before writing anything, applies the
+        automatic promotions, and confirms when the company says so.
+        """
+        company = dealer._dms_company()
+        pricelist = dealer.with_company(company).property_product_pricelist
+        minimum = dealer.dms_tier_id.min_order_amount
+        if minimum:
+            amount = 0.0
+            for product, quantity in lines:
+                price = (
+                    pricelist._get_product_price(product, quantity)
+                    if pricelist
+                    else product.lst_price
+                )
+                amount += price * quantity
+            currency = pricelist.currency_id or company.currency_id
+            if currency.compare_amounts(amount, minimum) < 0:
+                raise UserError(
+                    _(
+                        "Your tier's minimum order is %(minimum)s; this order "
+                        "comes to %(amount)s before taxes.",
+                        minimum=currency.format(minimum),
+                        amount=currency.format(amount),
+                    )
+                )
+        order = self.with_company(company).create(
+            {
+                "partner_id": dealer.id,
+                "company_id": company.id,
+                "user_id": dealer.user_id.id or False,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": qty})
+                    for product, qty in lines
+                ],
+            }
+        )
+        order._dms_apply_automatic_rewards()
+        order.message_subscribe(partner_ids=contact.ids)
+        if company.dms_portal_order_confirm:
+            order.action_confirm()
+        else:
+            # waits for approval, listed in the dealer's portal quotations
+            order.action_quotation_sent()
+        return order
+
+    def _dms_apply_automatic_rewards(self):
+        """Claim the single, automatic rewards the order is entitled to, as the
+        shop does (sale_loyalty leaves claiming to the salesperson)."""
+        for order in self:
+            order._update_programs_and_rewards()
+            for coupon, rewards in order._get_claimable_rewards().items():
+                program = coupon.program_id
+                if (
+                    program.trigger != "auto"
+                    or len(program.reward_ids) != 1
+                    or program.is_nominative
+                    or (rewards.reward_type == "product" and rewards.multi_product)
+                    or rewards in order.order_line.reward_id
+                ):
+                    continue
+                order._apply_program_reward(rewards, coupon)
+
+    # ------------------------------------------------------------------
+    # Customer binding
+    # ------------------------------------------------------------------
+    def _dms_bind_customers(self):
+        """Bind a customer to the distributor whose referral first brought it."""
+        today = fields.Date.context_today(self)
+        to_bind = {}
+        for order in self:
+            days = order.company_id.dms_binding_days
+            customer = order.partner_id.commercial_partner_id
+            if (
+                days
+                and order.dms_attribution_source in ("code", "link")
+                and not customer.dms_state
+                and not (
+                    customer.dms_bound_distributor_id
+                    and customer.dms_bound_until
+                    and customer.dms_bound_until >= today
+                )
+            ):
+                key = (order.dms_distributor_id, days)
+                to_bind.setdefault(key, self.env["res.partner"])
+                to_bind[key] |= customer
+        for (distributor, days), customers in to_bind.items():
+            customers.sudo().write(
+                {
+                    "dms_bound_distributor_id": distributor.id,
+                    "dms_bound_until": fields.Date.add(today, days=days),
+                }
+            )

@@ -1,0 +1,337 @@
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import Command, fields
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+from odoo.tests.common import warmup
+
+from odoo.addons.distribution_management.models.sale_order import SaleOrder
+
+from .common import DmsCommon
+
+
+class DmsSaleCommon(DmsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["loyalty.program"].search([]).action_archive()
+        cls.pricelist_senior = cls.env["product.pricelist"].create(
+            {
+                "name": "Senior prices",
+                "item_ids": [
+                    Command.create(
+                        {
+                            "compute_price": "percentage",
+                            "percent_price": 10,
+                            "applied_on": "3_global",
+                        }
+                    )
+                ],
+            }
+        )
+        cls.tier_senior.pricelist_id = cls.pricelist_senior
+        cls.products = cls.env["product.product"].create(
+            [
+                {
+                    "name": f"Juice {index}",
+                    "is_storable": True,
+                    "list_price": 10.0 * (index + 1),
+                    "taxes_id": [Command.clear()],
+                }
+                for index in range(50)
+            ]
+        )
+        cls.juice = cls.products[0]
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Walk-in Customer",
+                "country_id": cls.china.id,
+                "state_id": cls.shanghai_state.id,
+                "city": "Shanghai",
+                "zip": "200125",
+            }
+        )
+        cls.dist_a.dms_referral_code = "AAAA1111"
+        cls.dist_b.dms_referral_code = "BBBB2222"
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+
+    def _order(self, partner, lines=1, **vals):
+        values = {
+            "partner_id": partner.id,
+            "order_line": [
+                Command.create({"product_id": product.id, "product_uom_qty": 1})
+                for product in self.products[:lines]
+            ],
+        }
+        values.update(vals)
+        return self.env["sale.order"].create(values)
+
+
+@tagged("post_install", "-at_install")
+class TestTierPrices(DmsSaleCommon):
+    def test_pricelist_follows_tier(self):
+        self.dist_b.dms_tier_id = self.tier_senior
+        self.assertEqual(self.dist_b.property_product_pricelist, self.pricelist_senior)
+        order = self._order(self.dist_b)
+        self.assertEqual(order.pricelist_id, self.pricelist_senior)
+        self.assertAlmostEqual(order.order_line.price_unit, 9.0, places=2)
+        # the tier's pricelist changes: its distributors follow
+        other = self.pricelist_senior.copy({"name": "Senior 2"})
+        self.tier_senior.pricelist_id = other
+        self.assertEqual(self.dist_b.property_product_pricelist, other)
+
+    def test_manual_pricelist_is_kept(self):
+        manual = self.pricelist_senior.copy({"name": "Negotiated"})
+        self.dist_c.write(
+            {"dms_pricelist_manual": True, "property_product_pricelist": manual.id}
+        )
+        self.dist_c.dms_tier_id = self.tier_senior
+        self.assertEqual(self.dist_c.property_product_pricelist, manual)
+        self.dist_c.dms_pricelist_manual = False
+        self.assertEqual(self.dist_c.property_product_pricelist, self.pricelist_senior)
+
+
+@tagged("post_install", "-at_install")
+class TestAttribution(DmsSaleCommon):
+    def test_dealer_order(self):
+        order = self._order(self.dist_b)
+        self.assertEqual(order.dms_distributor_id, self.dist_b)
+        self.assertEqual(order.dms_attribution_source, "dealer")
+        self.assertEqual(order.dms_grid_id, self.grid_pudong)
+        self.assertEqual(
+            order.team_id,
+            self.env.ref("distribution_management.crm_team_dealer_portal"),
+        )
+        self.assertEqual(
+            order.medium_id,
+            self.env.ref("distribution_management.utm_medium_dealer_portal"),
+        )
+
+    def test_referral_code(self):
+        order = self._order(self.customer, dms_referral_code=" aaaa1111 ")
+        self.assertEqual(order.dms_referral_code, "AAAA1111")
+        self.assertEqual(order.dms_distributor_id, self.dist_a)
+        self.assertEqual(order.dms_attribution_source, "code")
+        self.assertEqual(
+            order.team_id, self.env.ref("distribution_management.crm_team_referral")
+        )
+        # the code can be typed later, on the quotation
+        order2 = self._order(self.customer)
+        self.assertFalse(order2.dms_distributor_id)
+        order2.dms_referral_code = "BBBB2222"
+        self.assertEqual(order2.dms_distributor_id, self.dist_b)
+
+    def test_bad_referral_code(self):
+        with self.assertRaises(ValidationError):
+            self._order(self.customer, dms_referral_code="NOPE0000")
+        self.dist_c.write({"dms_referral_code": "CCCC3333", "dms_state": "suspended"})
+        with self.assertRaises(ValidationError):
+            self._order(self.customer, dms_referral_code="CCCC3333")
+
+    def test_referral_link_of_the_visit(self):
+        with patch.object(
+            SaleOrder, "_dms_session_referral_code", lambda self: "BBBB2222"
+        ):
+            order = self._order(self.customer)
+        self.assertEqual(order.dms_distributor_id, self.dist_b)
+        self.assertEqual(order.dms_attribution_source, "link")
+        self.assertEqual(
+            order.medium_id,
+            self.env.ref("distribution_management.utm_medium_referral_link"),
+        )
+
+    def test_binding_after_first_referral(self):
+        self.company.dms_binding_days = 30
+        order = self._order(self.customer, dms_referral_code="AAAA1111")
+        order.action_confirm()
+        self.assertEqual(self.customer.dms_bound_distributor_id, self.dist_a)
+        self.assertEqual(
+            self.customer.dms_bound_until,
+            fields.Date.context_today(order) + timedelta(days=30),
+        )
+        # the next order, without code, is still credited to A
+        order2 = self._order(self.customer)
+        self.assertEqual(order2.dms_distributor_id, self.dist_a)
+        self.assertEqual(order2.dms_attribution_source, "binding")
+        # a later referral does not steal a bound customer
+        order3 = self._order(self.customer, dms_referral_code="BBBB2222")
+        order3.action_confirm()
+        self.assertEqual(self.customer.dms_bound_distributor_id, self.dist_a)
+        # an expired binding no longer attributes
+        self.customer.dms_bound_until = fields.Date.today() - timedelta(days=1)
+        self.assertFalse(self._order(self.customer).dms_distributor_id)
+
+    def test_no_binding_when_disabled(self):
+        self.company.dms_binding_days = 0
+        self._order(self.customer, dms_referral_code="AAAA1111").action_confirm()
+        self.assertFalse(self.customer.dms_bound_distributor_id)
+
+    def test_precedence(self):
+        """manual > dealer > code > link > binding"""
+        self.customer.write(
+            {
+                "dms_bound_distributor_id": self.dist_c.id,
+                "dms_bound_until": fields.Date.today() + timedelta(days=5),
+            }
+        )
+        with patch.object(
+            SaleOrder, "_dms_session_referral_code", lambda self: "BBBB2222"
+        ):
+            self.assertEqual(self._order(self.customer).dms_distributor_id, self.dist_b)
+            order = self._order(self.customer, dms_referral_code="AAAA1111")
+            self.assertEqual(order.dms_distributor_id, self.dist_a)
+            dealer_order = self._order(self.dist_c, dms_referral_code="AAAA1111")
+            self.assertEqual(dealer_order.dms_distributor_id, self.dist_c)
+            self.assertEqual(dealer_order.dms_attribution_source, "dealer")
+        self.assertEqual(self._order(self.customer).dms_attribution_source, "binding")
+        manual = self._order(
+            self.customer,
+            dms_referral_code="AAAA1111",
+            dms_distributor_id=self.dist_south.id,
+        )
+        self.assertEqual(manual.dms_distributor_id, self.dist_south)
+        self.assertEqual(manual.dms_attribution_source, "manual")
+        manual.dms_referral_code = "BBBB2222"
+        self.assertEqual(manual.dms_distributor_id, self.dist_south, "manual kept")
+
+    def test_grid_follows_delivery_address(self):
+        delivery = self.env["res.partner"].create(
+            {
+                "name": "Guangzhou depot",
+                "parent_id": self.customer.id,
+                "type": "delivery",
+                "country_id": self.china.id,
+                "state_id": self.guangdong_state.id,
+                "city": "Guangzhou",
+                "zip": "510630",
+            }
+        )
+        order = self._order(self.customer, partner_shipping_id=delivery.id)
+        self.assertEqual(order.dms_grid_id, self.grid_tianhe)
+
+
+@tagged("post_install", "-at_install")
+class TestRouting(DmsSaleCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Warehouse = cls.env["stock.warehouse"]
+        cls.wh_pudong = Warehouse.create({"name": "Pudong WH", "code": "PDW"})
+        cls.wh_east = Warehouse.create({"name": "East WH", "code": "ECW"})
+        cls.grid_pudong.warehouse_id = cls.wh_pudong
+        cls.grid_east.warehouse_id = cls.wh_east
+
+    def _stock(self, warehouse, qty, product=None):
+        self.env["stock.quant"]._update_available_quantity(
+            product or self.juice, warehouse.lot_stock_id, qty
+        )
+
+    def test_draft_order_uses_grid_warehouse(self):
+        order = self._order(self.customer)
+        self.assertEqual(order.warehouse_id, self.wh_pudong)
+        # a grid without warehouse inherits its ancestor's
+        self.grid_pudong.warehouse_id = False
+        self.assertEqual(self._order(self.customer).warehouse_id, self.wh_east)
+
+    def test_serving_warehouse_covers(self):
+        self._stock(self.wh_pudong, 5)
+        order = self._order(self.customer, order_line=[])
+        order.order_line = [
+            Command.create({"product_id": self.juice.id, "product_uom_qty": 5})
+        ]
+        order.action_confirm()
+        self.assertEqual(order.warehouse_id, self.wh_pudong)
+        self.assertIn("Pudong WH", order.dms_routing_note)
+        self.assertEqual(order.picking_ids.picking_type_id.warehouse_id, self.wh_pudong)
+
+    def test_fallback_to_ancestor_then_default(self):
+        self._stock(self.wh_pudong, 2)
+        self._stock(self.wh_east, 10)
+        order = self._order(self.customer, order_line=[])
+        order.order_line = [
+            Command.create({"product_id": self.juice.id, "product_uom_qty": 5})
+        ]
+        order.action_confirm()
+        self.assertEqual(order.warehouse_id, self.wh_east)
+        self.assertIn("parent grid", order.dms_routing_note)
+        self.assertEqual(order.picking_ids.picking_type_id.warehouse_id, self.wh_east)
+        # nobody covers 50: company default
+        order2 = self._order(self.customer, order_line=[])
+        order2.order_line = [
+            Command.create({"product_id": self.juice.id, "product_uom_qty": 50})
+        ]
+        order2.action_confirm()
+        default = self.env.user._get_default_warehouse_id()
+        self.assertEqual(order2.warehouse_id, default)
+        self.assertIn("company default", order2.dms_routing_note)
+
+    def test_reserved_stock_does_not_count(self):
+        self._stock(self.wh_pudong, 5)
+        first = self._order(self.customer, order_line=[])
+        first.order_line = [
+            Command.create({"product_id": self.juice.id, "product_uom_qty": 5})
+        ]
+        first.action_confirm()
+        self.assertEqual(first.warehouse_id, self.wh_pudong)
+        second = self._order(self.customer, order_line=[])
+        second.order_line = [
+            Command.create({"product_id": self.juice.id, "product_uom_qty": 1})
+        ]
+        second.action_confirm()
+        self.assertNotEqual(second.warehouse_id, self.wh_pudong)
+
+
+@tagged("post_install", "-at_install")
+class TestConfirmQueryBudget(DmsSaleCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.wh_pudong = cls.env["stock.warehouse"].create(
+            {"name": "Pudong WH", "code": "PDW"}
+        )
+        cls.grid_pudong.warehouse_id = cls.wh_pudong
+        cls.company.dms_binding_days = 30
+
+    def _confirm_queries(self, order):
+        order.invalidate_model()
+        count = self.cr.sql_log_count
+        order.action_confirm()
+        return self.cr.sql_log_count - count
+
+    def _plain_order(self, lines):
+        """The same order for the same kind of customer, without distribution
+        data: no grid, no distributor."""
+        customer = self.customer.copy({"name": "Plain customer"})
+        customer.dms_grid_id = False
+        order = self._order(customer, lines)
+        self.assertFalse(order.dms_grid_id or order.dms_distributor_id)
+        return order
+
+    def _check_budget(self, lines, extra):
+        # warm both paths up, then measure the plain order
+        self._plain_order(lines).action_confirm()
+        self._order(self.customer, lines, dms_referral_code="AAAA1111").action_confirm()
+        plain = self._confirm_queries(self._plain_order(lines))
+        attributed = self._order(
+            self.customer.copy({"name": "Another customer"}),
+            lines,
+            dms_referral_code="AAAA1111",
+        )
+        self.assertEqual(attributed.dms_attribution_source, "code")
+        attributed.invalidate_model()
+        with self.assertQueryCount(plain + extra):
+            attributed.action_confirm()
+        self.assertEqual(
+            attributed.warehouse_id, self.env.user._get_default_warehouse_id()
+        )
+
+    @warmup
+    def test_confirm_10_lines(self):
+        self._check_budget(10, 6)
+
+    @warmup
+    def test_confirm_50_lines(self):
+        self._check_budget(50, 8)
