@@ -523,15 +523,8 @@ class ResPartner(models.Model):
                             [("company_id", "=", company.id)], limit=1
                         )
                     ).id
-                code = partner.dms_referral_code or self._dms_new_referral_code()
-                vals["dms_referral_code"] = code
-                if not partner.dms_utm_source_id:
-                    vals["dms_utm_source_id"] = (
-                        self.env["utm.source"]
-                        .sudo()
-                        .create({"name": f"{partner.name} [{code}]"})
-                        .id
-                    )
+                if not partner.dms_referral_code:
+                    vals["dms_referral_code"] = self._dms_new_referral_code()
             partner.write(vals)
         to_review._dms_grant_portal()
         return True
@@ -561,6 +554,17 @@ class ResPartner(models.Model):
             )
             for wizard_user in wizard.user_ids.filtered("is_portal"):
                 wizard_user.action_revoke_access()
+
+    def _dms_get_utm_source(self):
+        """The UTM source of this distributor, created on first use."""
+        self.ensure_one()
+        if not self.dms_utm_source_id:
+            self.sudo().dms_utm_source_id = (
+                self.env["utm.source"]
+                .sudo()
+                .create({"name": f"{self.name} [{self.dms_referral_code or self.id}]"})
+            )
+        return self.dms_utm_source_id
 
     @api.model
     def _dms_distributors_by_code(self, codes):

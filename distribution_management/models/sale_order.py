@@ -171,9 +171,8 @@ class SaleOrder(models.Model):
             medium_xmlid = SOURCE_MEDIUMS.get(source)
             if medium_xmlid and not order.medium_id:
                 vals["medium_id"] = self.env.ref(medium_xmlid).id
-            utm_source = order.dms_distributor_id.dms_utm_source_id
-            if utm_source and not order.source_id:
-                vals["source_id"] = utm_source.id
+            if order.dms_distributor_id and not order.source_id:
+                vals["source_id"] = order.dms_distributor_id._dms_get_utm_source().id
             company = order.company_id
             if company not in company_teams:
                 company_teams[company] = {
@@ -243,23 +242,22 @@ class SaleOrder(models.Model):
                 )
                 needed[line.product_id.id] = needed.get(line.product_id.id, 0) + qty
             chosen = note = None
-            for grid, warehouse in candidates[order]:
+            for index, (grid, warehouse) in enumerate(candidates[order]):
                 if all(
                     available.get((warehouse.id, product_id), 0.0) >= qty
                     for product_id, qty in needed.items()
                 ):
                     chosen = warehouse
-                    if grid == order.dms_grid_id:
+                    if not index:
                         note = _(
-                            "%(warehouse)s: serving warehouse of grid %(grid)s.",
+                            "%(warehouse)s: serving warehouse (of grid %(grid)s).",
                             warehouse=warehouse.name,
                             grid=grid.display_name,
                         )
                     else:
                         note = _(
-                            "%(warehouse)s: the grid's own warehouse cannot cover "
-                            "the quantities, the warehouse of parent grid %(grid)s "
-                            "can.",
+                            "%(warehouse)s: nearer grid warehouses cannot cover the "
+                            "quantities, the warehouse of parent grid %(grid)s can.",
                             warehouse=warehouse.name,
                             grid=grid.display_name,
                         )

@@ -2,7 +2,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import Command, fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import warmup
 
@@ -118,6 +118,9 @@ class TestAttribution(DmsSaleCommon):
         self.assertEqual(
             order.team_id, self.env.ref("distribution_management.crm_team_referral")
         )
+        self.assertTrue(order.source_id)
+        self.assertEqual(order.source_id, self.dist_a.dms_utm_source_id)
+        self.assertEqual(self._order(self.dist_a).source_id, order.source_id)
         # the code can be typed later, on the quotation
         order2 = self._order(self.customer)
         self.assertFalse(order2.dms_distributor_id)
@@ -335,3 +338,31 @@ class TestConfirmQueryBudget(DmsSaleCommon):
     @warmup
     def test_confirm_50_lines(self):
         self._check_budget(50, 8)
+
+
+@tagged("post_install", "-at_install")
+class TestSaleAccess(DmsSaleCommon):
+    def test_grid_user_sees_orders_of_their_grids(self):
+        south_user = self._grid_user("south_sales", self.grid_south)
+        pudong_order = self._order(self.dist_b)
+        south_order = self._order(self.dist_south)
+        Order = self.env["sale.order"].with_user(south_user)
+        visible = Order.search([("id", "in", (pudong_order | south_order).ids)])
+        self.assertEqual(visible, south_order)
+        with self.assertRaises(AccessError):
+            pudong_order.with_user(south_user).read(["name"])
+        with self.assertRaises(AccessError):
+            pudong_order.order_line.with_user(south_user).read(["name"])
+        self.assertTrue(south_order.with_user(south_user).order_line.read(["name"]))
+        # the channel manager sees both
+        manager = self._grid_user(
+            "channel_sales",
+            self.env["dms.grid"],
+            "distribution_management.group_dms_manager",
+        )
+        self.assertEqual(
+            self.env["sale.order"]
+            .with_user(manager)
+            .search([("id", "in", (pudong_order | south_order).ids)]),
+            pudong_order | south_order,
+        )
