@@ -38,11 +38,7 @@ class DmsApplication(http.Controller):
             "post": post,
             "errors": errors or [],
             "countries": env["res.country"].sudo().search([]),
-            "states": env["res.country.state"]
-            .sudo()
-            .search([("country_id", "=", int(country_id))])
-            if country_id.isdigit()
-            else env["res.country.state"],
+            "states": env["res.country.state"].sudo().search([]),
             "selected_country_id": country_id,
             "document_types": document_types,
             "max_file_mb": company.dms_application_max_file_mb,
