@@ -307,7 +307,7 @@ class DmsGrid(models.Model):
         grids_by_company = {}
         polygon_cache = {}
         for partner in partners:
-            company = partner.company_id or self.env.company
+            company = partner._dms_company()
             key = company.id
             if key not in grids_by_company:
                 domain = [

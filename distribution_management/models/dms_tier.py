@@ -104,7 +104,7 @@ class DmsTier(models.Model):
         result = dict.fromkeys(partners.ids, 0.0)
         by_company = {}
         for partner in partners:
-            company = partner.company_id or self.env.company
+            company = partner._dms_company()
             by_company.setdefault(company, self.env["res.partner"])
             by_company[company] |= partner
         for company, company_partners in by_company.items():

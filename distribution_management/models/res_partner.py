@@ -178,9 +178,7 @@ class ResPartner(models.Model):
     @api.depends("company_id")
     def _compute_dms_currency_id(self):
         for partner in self:
-            partner.dms_currency_id = (
-                partner.company_id or self.env.company
-            ).currency_id
+            partner.dms_currency_id = (partner._dms_company()).currency_id
 
     @api.depends(
         "dms_document_ids.review_state",
@@ -191,7 +189,7 @@ class ResPartner(models.Model):
         required = self.env["dms.document.type"].search([("required", "=", True)])
         today = fields.Date.context_today(self)
         for partner in self:
-            company = partner.company_id or self.env.company
+            company = partner._dms_company()
             types = required.filtered(
                 lambda t, c=company: not t.company_id or t.company_id == c
             )
@@ -235,7 +233,7 @@ class ResPartner(models.Model):
                     )
                 chain.append(node)
                 node = node.dms_parent_id
-            max_depth = (partner.company_id or self.env.company).dms_max_depth
+            max_depth = partner._dms_company().dms_max_depth
             depth = len(chain) + partner._dms_downline_height()
             if depth > max_depth:
                 raise ValidationError(
@@ -485,10 +483,7 @@ class ResPartner(models.Model):
         self._dms_check_transition("approved")
         to_review = self.filtered(lambda p: p.dms_state == "submitted")
         without_email = to_review.filtered(
-            lambda p: (
-                not p.email
-                and (p.company_id or self.env.company).dms_grant_portal_on_approval
-            )
+            lambda p: not p.email and p._dms_company().dms_grant_portal_on_approval
         )
         if without_email:
             raise UserError(
@@ -515,7 +510,7 @@ class ResPartner(models.Model):
                     dms_approved_on=fields.Datetime.now(),
                     dms_approved_by_id=self.env.user.id,
                 )
-                company = partner.company_id or self.env.company
+                company = partner._dms_company()
                 if not partner.dms_tier_id:
                     vals["dms_tier_id"] = (
                         company.dms_default_tier_id
@@ -531,7 +526,7 @@ class ResPartner(models.Model):
 
     def _dms_grant_portal(self):
         partners = self.filtered(
-            lambda p: (p.company_id or self.env.company).dms_grant_portal_on_approval
+            lambda p: p._dms_company().dms_grant_portal_on_approval
         )
         if not partners:
             return
@@ -662,7 +657,7 @@ class ResPartner(models.Model):
         tiers_by_company = {}
         moves = {}
         for partner in self:
-            company = partner.company_id or self.env.company
+            company = partner._dms_company()
             if company not in tiers_by_company:
                 tiers_by_company[company] = (
                     self.env["dms.tier"]
