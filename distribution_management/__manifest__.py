@@ -28,6 +28,7 @@
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "views/sale_order_views.xml",
+        "views/loyalty_program_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/dms_state_reason_wizard_views.xml",
         "views/dms_application_templates.xml",
@@ -39,6 +40,7 @@
         "demo/dms_grid_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/product_demo.xml",
+        "demo/loyalty_program_demo.xml",
         "demo/sale_order_demo.xml",
     ],
     "assets": {

@@ -6,3 +6,4 @@ from . import dms_grid
 from . import dms_document
 from . import res_partner
 from . import sale_order
+from . import loyalty_program

@@ -304,6 +304,29 @@ class SaleOrder(models.Model):
         return {(wh, product): qty for wh, product, qty in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------------
+    # Promotions restricted to tiers, grids, opted-in dealers
+    # ------------------------------------------------------------------
+    def _dms_dealer(self):
+        """The dealer a promotion looks at: the customer when it is an approved
+        distributor, else the distributor the order is credited to."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id
+        if customer.dms_state == "approved":
+            return customer
+        return self.dms_distributor_id
+
+    def _program_check_compute_points(self, programs):
+        result = super()._program_check_compute_points(programs)
+        restricted = programs.filtered(lambda p: p._dms_is_restricted())
+        if restricted:
+            dealer = self._dms_dealer()
+            for program in restricted:
+                error = program._dms_eligibility_error(dealer, self.dms_grid_id)
+                if error:
+                    result[program] = {"error": error}
+        return result
+
+    # ------------------------------------------------------------------
     # Dealer quick order
     # ------------------------------------------------------------------
     @api.model

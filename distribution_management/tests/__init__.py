@@ -6,3 +6,4 @@ from . import test_application
 from . import test_tour
 from . import test_sale
 from . import test_portal_order
+from . import test_promotion
