@@ -1,2 +1,3 @@
 from . import application
 from . import portal_dealer
+from . import portal_return

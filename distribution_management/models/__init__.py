@@ -7,3 +7,5 @@ from . import dms_document
 from . import res_partner
 from . import sale_order
 from . import loyalty_program
+from . import sale_order_line
+from . import dms_return_request

@@ -7,3 +7,4 @@ from . import test_tour
 from . import test_sale
 from . import test_portal_order
 from . import test_promotion
+from . import test_return
