@@ -8,3 +8,4 @@ from . import test_sale
 from . import test_portal_order
 from . import test_promotion
 from . import test_return
+from . import test_click_everywhere
