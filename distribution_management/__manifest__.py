@@ -31,6 +31,7 @@
         "views/sale_order_views.xml",
         "views/loyalty_program_views.xml",
         "views/dms_return_request_views.xml",
+        "views/dms_commission_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/dms_state_reason_wizard_views.xml",
         "views/dms_application_templates.xml",

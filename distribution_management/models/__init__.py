@@ -9,3 +9,6 @@ from . import sale_order
 from . import loyalty_program
 from . import sale_order_line
 from . import dms_return_request
+from . import dms_commission_rule
+from . import dms_commission_line
+from . import account_move

@@ -32,6 +32,18 @@ class ResCompany(models.Model):
         string="Maximum Upload Size (MB)",
         default=5,
     )
+    dms_commission_trigger = fields.Selection(
+        [("invoice", "Invoice posted"), ("payment", "Invoice paid")],
+        string="Commission Earned When",
+        default="invoice",
+        required=True,
+    )
+    dms_commission_freeze_days = fields.Integer(
+        string="Commission Freeze (days)",
+        default=15,
+        help="Days an earned commission waits (the returns window) before it "
+        "becomes available for settlement.",
+    )
     dms_binding_days = fields.Integer(
         string="Customer Binding (days)",
         default=180,

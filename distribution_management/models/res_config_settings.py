@@ -17,6 +17,12 @@ class ResConfigSettings(models.TransientModel):
     dms_application_max_file_mb = fields.Integer(
         related="company_id.dms_application_max_file_mb", readonly=False
     )
+    dms_commission_trigger = fields.Selection(
+        related="company_id.dms_commission_trigger", readonly=False
+    )
+    dms_commission_freeze_days = fields.Integer(
+        related="company_id.dms_commission_freeze_days", readonly=False
+    )
     dms_binding_days = fields.Integer(
         related="company_id.dms_binding_days", readonly=False
     )

@@ -8,4 +8,5 @@ from . import test_sale
 from . import test_portal_order
 from . import test_promotion
 from . import test_return
+from . import test_commission
 from . import test_click_everywhere
