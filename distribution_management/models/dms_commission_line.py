@@ -15,7 +15,7 @@ class DmsCommissionLine(models.Model):
     _check_company_auto = True
 
     beneficiary_id = fields.Many2one(
-        "res.partner", string="Beneficiary", required=True, index=True, readonly=True
+        "res.partner", required=True, index=True, readonly=True
     )
     level = fields.Integer(required=True, readonly=True)
     kind = fields.Selection(
