@@ -34,6 +34,7 @@
         "views/dms_commission_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/dms_state_reason_wizard_views.xml",
+        "wizards/dms_settlement_wizard_views.xml",
         "views/dms_application_templates.xml",
         "views/portal_dealer_templates.xml",
         "views/portal_return_templates.xml",

@@ -11,4 +11,5 @@ from . import sale_order_line
 from . import dms_return_request
 from . import dms_commission_rule
 from . import dms_commission_line
+from . import dms_settlement
 from . import account_move

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 
 class AccountMove(models.Model):
@@ -20,6 +20,21 @@ class AccountMove(models.Model):
         if lines:
             self.env["dms.commission.line"]._accrue(lines)
         return posted
+
+    @api.ondelete(at_uninstall=False)
+    def _dms_release_settled_commission(self):
+        """Deleting a draft commission bill returns its lines to available."""
+        settlements = (
+            self.env["dms.settlement"].sudo().search([("move_id", "in", self.ids)])
+        )
+        settlements._release_lines()
+
+    def button_cancel(self):
+        res = super().button_cancel()
+        self.env["dms.settlement"].sudo().search(
+            [("move_id", "in", self.ids)]
+        )._release_lines()
+        return res
 
     def button_draft(self):
         """Resetting (or, through it, cancelling) an invoice reverses its

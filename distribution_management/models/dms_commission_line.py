@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 # fields the ledger may still change on a line: its life cycle, nothing else
-MUTABLE_FIELDS = {"state", "available_date"}
+MUTABLE_FIELDS = {"state", "available_date", "settlement_id"}
 
 
 class DmsCommissionLine(models.Model):
@@ -77,6 +77,9 @@ class DmsCommissionLine(models.Model):
         default="earned",
         readonly=True,
         index=True,
+    )
+    settlement_id = fields.Many2one(
+        "dms.settlement", readonly=True, index=True, ondelete="set null", copy=False
     )
     # grid scoping: an indexed stored many2one on the protected record
     dms_grid_id = fields.Many2one("dms.grid", string="Grid", readonly=True, index=True)

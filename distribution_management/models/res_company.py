@@ -44,6 +44,14 @@ class ResCompany(models.Model):
         help="Days an earned commission waits (the returns window) before it "
         "becomes available for settlement.",
     )
+    dms_commission_journal_id = fields.Many2one(
+        "account.journal",
+        string="Commission Journal",
+        domain="[('type', '=', 'purchase'), ('company_id', '=', id)]",
+    )
+    dms_commission_expense_account_id = fields.Many2one(
+        "account.account", string="Commission Expense Account"
+    )
     dms_binding_days = fields.Integer(
         string="Customer Binding (days)",
         default=180,

@@ -23,6 +23,12 @@ class ResConfigSettings(models.TransientModel):
     dms_commission_freeze_days = fields.Integer(
         related="company_id.dms_commission_freeze_days", readonly=False
     )
+    dms_commission_journal_id = fields.Many2one(
+        related="company_id.dms_commission_journal_id", readonly=False
+    )
+    dms_commission_expense_account_id = fields.Many2one(
+        related="company_id.dms_commission_expense_account_id", readonly=False
+    )
     dms_binding_days = fields.Integer(
         related="company_id.dms_binding_days", readonly=False
     )

@@ -1,15 +1,14 @@
 from psycopg2 import IntegrityError
 
 from odoo import Command, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .test_sale import DmsSaleCommon
 
 
-@tagged("post_install", "-at_install")
-class TestCommission(DmsSaleCommon):
+class DmsCommissionCommon(DmsSaleCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -61,6 +60,9 @@ class TestCommission(DmsSaleCommon):
             totals[line.level] = round(totals[line.level] + line.amount, 2)
         return totals
 
+
+@tagged("post_install", "-at_install")
+class TestCommission(DmsCommissionCommon):
     def test_three_levels_on_posting(self):
         invoice = self._invoice()
         self.assertFalse(self._ledger(invoice), "nothing before posting")
@@ -278,3 +280,99 @@ class TestCommission(DmsSaleCommon):
         self.assertFalse(Ledger.with_user(south).search([("move_id", "=", invoice.id)]))
         with self.assertRaises(UserError):
             Ledger.with_user(pudong).search([], limit=1).write({"amount": 0})
+
+
+@tagged("post_install", "-at_install")
+class TestSettlement(DmsCommissionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.dms_commission_freeze_days = 0
+        cls.company.dms_commission_journal_id = cls.env["account.journal"].search(
+            [("type", "=", "purchase"), ("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.company.dms_commission_expense_account_id = cls.env[
+            "account.account"
+        ].search(
+            [
+                ("account_type", "=", "expense"),
+                ("company_ids", "in", cls.company.id),
+            ],
+            limit=1,
+        )
+
+    def _available_invoice(self):
+        invoice = self._invoice()
+        invoice.action_post()
+        self.env["dms.commission.line"]._cron_update_states()
+        return invoice
+
+    def test_settle_into_vendor_bills(self):
+        invoice = self._available_invoice()
+        settlements = self.env["dms.settlement"]._settle()
+        by_beneficiary = {s.beneficiary_id: s for s in settlements}
+        self.assertEqual(set(by_beneficiary), {self.dist_a, self.dist_b, self.dist_c})
+        bill_c = by_beneficiary[self.dist_c].move_id
+        self.assertEqual(bill_c.move_type, "in_invoice")
+        self.assertEqual(bill_c.partner_id, self.dist_c)
+        self.assertAlmostEqual(bill_c.amount_total, 10.0, places=2)
+        self.assertAlmostEqual(
+            by_beneficiary[self.dist_a].move_id.amount_total, 2.0, places=2
+        )
+        self.assertEqual(
+            bill_c.invoice_line_ids.account_id,
+            self.company.dms_commission_expense_account_id,
+        )
+        self.assertEqual(set(self._ledger(invoice).mapped("state")), {"settled"})
+        self.assertEqual(by_beneficiary[self.dist_c].state, "invoiced")
+        bill_c.action_post()
+        self.assertEqual(by_beneficiary[self.dist_c].state, "posted")
+        # idempotent: nothing left to settle
+        self.assertFalse(self.env["dms.settlement"]._settle())
+        # the invoice can no longer be reset
+        with self.assertRaisesRegex(UserError, "already settled"):
+            invoice.button_draft()
+
+    def test_deleting_the_draft_bill_releases_the_lines(self):
+        invoice = self._available_invoice()
+        settlements = self.env["dms.settlement"]._settle(beneficiaries=self.dist_c)
+        self.assertEqual(settlements.beneficiary_id, self.dist_c)
+        settlements.move_id.unlink()
+        self.assertEqual(settlements.state, "cancel")
+        lines_c = self._ledger(invoice).filtered(
+            lambda line: line.beneficiary_id == self.dist_c
+        )
+        self.assertEqual(lines_c.state, "available")
+        self.assertFalse(lines_c.settlement_id)
+        again = self.env["dms.settlement"]._settle(beneficiaries=self.dist_c)
+        self.assertAlmostEqual(again.amount_total, 10.0, places=2)
+
+    def test_net_debit_waits(self):
+        invoice = self._available_invoice()
+        self.env["dms.settlement"]._settle()
+        refund = invoice._reverse_moves(cancel=True)
+        self.env["dms.commission.line"]._cron_update_states()
+        self.assertFalse(
+            self.env["dms.settlement"]._settle(), "a net debit is not billed"
+        )
+        self.assertEqual(self._by_level(self._ledger(refund))[1], -10.0)
+
+    def test_missing_configuration(self):
+        self._available_invoice()
+        self.company.dms_commission_expense_account_id = False
+        with self.assertRaisesRegex(UserError, "expense account"):
+            self.env["dms.settlement"]._settle()
+
+    def test_wizard_rights(self):
+        self._available_invoice()
+        accountant = self._grid_user(
+            "commission_accountant",
+            self.env["dms.grid"],
+            "account.group_account_invoice",
+        )
+        wizard = self.env["dms.settlement.wizard"].with_user(accountant).create({})
+        action = wizard.action_settle()
+        self.assertEqual(len(self.env["dms.settlement"].search(action["domain"])), 3)
+        grid_user = self._grid_user("commission_grid_user", self.grid_pudong)
+        with self.assertRaises(AccessError):
+            self.env["dms.settlement.wizard"].with_user(grid_user).create({})
