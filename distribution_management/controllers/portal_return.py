@@ -1,39 +1,68 @@
+import math
+
 from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import Command, _, http
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
-from odoo.tools import float_compare
+from odoo.tools import float_compare, float_round
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+
+REASON_MAX_LENGTH = 2000
 
 
 class DmsReturnPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "dms_return_count" in counters:
-            partner = request.env.user.partner_id.commercial_partner_id
             values["dms_return_count"] = (
                 request.env["dms.return.request"]
                 .sudo()
-                .search_count([("partner_id", "=", partner.id)])
+                .search_count([("partner_id", "=", self._dms_return_partner().id)])
             )
         return values
 
+    def _dms_return_partner(self):
+        """The company (or person) the logged-in portal user buys for."""
+        return request.env.user.partner_id.commercial_partner_id
+
     def _order_for_return(self, order_id, access_token=None):
-        """The order, when the logged-in dealer owns it; else Forbidden."""
+        """The order (sudo), when the logged-in dealer owns it; else Forbidden.
+
+        An access token alone is not enough: a return is asked by the dealer
+        who bought, never by whoever received a link to the order.
+        """
         try:
             order = self._document_check_access("sale.order", order_id, access_token)
         except (AccessError, MissingError):
             raise Forbidden() from None
-        customer = request.env.user.partner_id.commercial_partner_id
-        if order.partner_id.commercial_partner_id != customer:
+        if order.partner_id.commercial_partner_id != self._dms_return_partner():
             raise Forbidden()
         return order
 
+    def _return_request_for_user(self, request_id, access_token=None):
+        """The return request (sudo) of the logged-in dealer; else 404/403."""
+        try:
+            record = self._document_check_access(
+                "dms.return.request", request_id, access_token
+            )
+        except MissingError:
+            raise NotFound() from None
+        except AccessError:
+            raise Forbidden() from None
+        if record.partner_id != self._dms_return_partner():
+            raise Forbidden()
+        return record
+
     def _returnable_lines(self, order):
         return order.order_line.filtered(
-            lambda line: not line.display_type and line.qty_delivered > 0
+            lambda line: (
+                not line.display_type
+                and not line.is_downpayment
+                and line.product_id.type == "consu"
+                and line.qty_delivered > 0
+            )
         )
 
     def _return_form_values(self, order, post=None, errors=None):
@@ -44,7 +73,7 @@ class DmsReturnPortal(CustomerPortal):
                 "page_name": "dms_return",
                 "sale_order": order,
                 "lines": lines,
-                "returnable": {line.id: line._dms_returnable_qty() for line in lines},
+                "returnable": lines._dms_returnable_quantities(),
                 "post": post or {},
                 "errors": errors or [],
             }
@@ -76,29 +105,18 @@ class DmsReturnPortal(CustomerPortal):
         order = self._order_for_return(order_id, access_token)
         lines = self._returnable_lines(order)
         errors, quantities = self._parse_return(post, lines)
-        request_record = None
+        record = None
         if not errors:
             try:
+                # a refused request leaves nothing behind
                 with request.env.cr.savepoint():
-                    request_record = (
+                    record = (
                         request.env["dms.return.request"]
                         .sudo()
-                        .create(
-                            {
-                                "sale_order_id": order.id,
-                                "request_type": post.get("request_type"),
-                                "reason": post["reason"].strip(),
-                                "line_ids": [
-                                    Command.create(
-                                        {"sale_line_id": line.id, "quantity": qty}
-                                    )
-                                    for line, qty in quantities
-                                ],
-                            }
-                        )
+                        .create(self._prepare_return_vals(order, post, quantities))
                     )
-                    request_record.action_submit()
-            except ValidationError as error:
+                    record.action_submit()
+            except UserError as error:
                 errors.append(error.args[0])
         if errors:
             response = request.render(
@@ -107,16 +125,37 @@ class DmsReturnPortal(CustomerPortal):
             )
             response.status_code = 400
             return response
-        return request.redirect(f"/my/dms/returns/{request_record.id}")
+        return request.redirect(f"/my/dms/returns/{record.id}?submitted=1")
+
+    def _prepare_return_vals(self, order, post, quantities):
+        return {
+            "sale_order_id": order.id,
+            "request_type": post["request_type"],
+            "reason": post["reason"].strip(),
+            "line_ids": [
+                Command.create({"sale_line_id": line.id, "quantity": quantity})
+                for line, quantity in quantities
+            ],
+        }
 
     def _parse_return(self, post, lines):
+        """Check the posted form: ([translated errors], [(line, quantity)])."""
         errors = []
         quantities = []
         if post.get("request_type") not in ("return", "exchange"):
             errors.append(_("Choose a return or an exchange."))
-        if not (post.get("reason") or "").strip():
+        reason = (post.get("reason") or "").strip()
+        if not reason:
             errors.append(_("Please tell us why you return these products."))
+        elif len(reason) > REASON_MAX_LENGTH:
+            errors.append(
+                _(
+                    "Keep the reason under %(count)s characters.",
+                    count=REASON_MAX_LENGTH,
+                )
+            )
         known = {str(line.id): line for line in lines}
+        returnable = lines._dms_returnable_quantities()
         for key, raw in post.items():
             if not key.startswith("qty_") or not (raw or "").strip():
                 continue
@@ -127,19 +166,44 @@ class DmsReturnPortal(CustomerPortal):
             try:
                 quantity = float(raw.strip().replace(",", "."))
             except ValueError:
+                quantity = math.nan
+            if not math.isfinite(quantity):
                 errors.append(_("%(value)s is not a quantity.", value=raw[:20]))
                 continue
-            if quantity != quantity or quantity < 0:
+            rounding = line.product_uom.rounding or 0.01
+            if float_compare(quantity, 0.0, precision_rounding=rounding) < 0:
                 errors.append(_("Quantities cannot be negative."))
-            elif quantity > line._dms_returnable_qty():
+            elif (
+                float_compare(
+                    quantity,
+                    float_round(quantity, precision_rounding=rounding),
+                    precision_digits=6,
+                )
+                != 0
+            ):
                 errors.append(
                     _(
-                        "At most %(qty)s of %(product)s can be returned.",
-                        qty=line._dms_returnable_qty(),
+                        "%(product)s is counted in steps of %(step)s %(uom)s.",
+                        product=line.product_id.display_name,
+                        step=rounding,
+                        uom=line.product_uom.name,
+                    )
+                )
+            elif (
+                float_compare(
+                    quantity, returnable[line.id], precision_rounding=rounding
+                )
+                > 0
+            ):
+                errors.append(
+                    _(
+                        "At most %(qty)s %(uom)s of %(product)s can be returned.",
+                        qty=returnable[line.id],
+                        uom=line.product_uom.name,
                         product=line.product_id.display_name,
                     )
                 )
-            elif float_compare(quantity, 0.0, precision_digits=6) > 0:
+            elif float_compare(quantity, 0.0, precision_rounding=rounding) > 0:
                 quantities.append((line, quantity))
         if not quantities and not errors:
             errors.append(_("Enter a quantity for at least one product."))
@@ -147,14 +211,13 @@ class DmsReturnPortal(CustomerPortal):
 
     @http.route("/my/dms/returns", type="http", auth="user", website=True)
     def return_list(self, **kwargs):
-        partner = request.env.user.partner_id.commercial_partner_id
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "dms_returns",
                 "requests": request.env["dms.return.request"]
                 .sudo()
-                .search([("partner_id", "=", partner.id)]),
+                .search([("partner_id", "=", self._dms_return_partner().id)]),
             }
         )
         return request.render("distribution_management.portal_return_list", values)
@@ -162,13 +225,14 @@ class DmsReturnPortal(CustomerPortal):
     @http.route(
         "/my/dms/returns/<int:request_id>", type="http", auth="user", website=True
     )
-    def return_detail(self, request_id, **kwargs):
-        partner = request.env.user.partner_id.commercial_partner_id
-        record = request.env["dms.return.request"].sudo().browse(request_id).exists()
-        if not record:
-            raise NotFound()
-        if record.partner_id != partner:
-            raise Forbidden()
+    def return_detail(self, request_id, access_token=None, submitted=None, **kwargs):
+        record = self._return_request_for_user(request_id, access_token)
         values = self._prepare_portal_layout_values()
-        values.update({"page_name": "dms_returns", "return_request": record})
+        values.update(
+            {
+                "page_name": "dms_returns",
+                "return_request": record,
+                "submitted": bool(submitted),
+            }
+        )
         return request.render("distribution_management.portal_return_detail", values)
