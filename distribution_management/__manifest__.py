@@ -38,6 +38,7 @@
         "views/dms_application_templates.xml",
         "views/portal_dealer_templates.xml",
         "views/portal_return_templates.xml",
+        "views/portal_promotion_templates.xml",
         "views/menus.xml",
     ],
     "demo": [

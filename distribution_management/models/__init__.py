@@ -7,6 +7,7 @@ from . import dms_document
 from . import res_partner
 from . import sale_order
 from . import loyalty_program
+from . import sale_order_loyalty
 from . import sale_order_line
 from . import dms_return_request
 from . import dms_commission_rule

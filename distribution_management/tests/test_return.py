@@ -100,7 +100,10 @@ class TestReturn(DmsReturnCommon):
         picking = request.return_picking_ids
         self.assertEqual(len(picking), 1)
         self.assertEqual(picking.picking_type_code, "incoming")
-        self.assertEqual(picking.return_id, self.order.picking_ids[0])
+        delivery = self.order.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+        )
+        self.assertEqual(picking.return_id, delivery)
         self.assertEqual(picking.move_ids.product_uom_qty, 2)
         self.assertTrue(picking.move_ids.to_refund)
         self.assertFalse(request.exchange_picking_ids)
