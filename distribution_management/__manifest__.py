@@ -32,6 +32,7 @@
         "views/loyalty_program_views.xml",
         "views/dms_return_request_views.xml",
         "views/dms_commission_views.xml",
+        "views/dms_withdrawal_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/dms_state_reason_wizard_views.xml",
         "wizards/dms_settlement_wizard_views.xml",
@@ -39,6 +40,7 @@
         "views/portal_dealer_templates.xml",
         "views/portal_return_templates.xml",
         "views/portal_promotion_templates.xml",
+        "views/portal_commission_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -48,6 +50,7 @@
         "demo/product_demo.xml",
         "demo/loyalty_program_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/dms_commission_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

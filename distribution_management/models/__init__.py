@@ -13,4 +13,5 @@ from . import dms_return_request
 from . import dms_commission_rule
 from . import dms_commission_line
 from . import dms_settlement
+from . import dms_withdrawal
 from . import account_move

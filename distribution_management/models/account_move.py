@@ -8,33 +8,38 @@ class AccountMove(models.Model):
         """Accrue commissions on every posting path (button, mass posting,
         auto-post, credit notes of a reversal)."""
         posted = super()._post(soft=soft)
-        customer_moves = posted.filtered(
+        posted._dms_accrue_commission()
+        return posted
+
+    def _dms_accrue_commission(self):
+        customer_moves = self.filtered(
             lambda move: move.move_type in ("out_invoice", "out_refund")
         )
-        lines = customer_moves.invoice_line_ids.filtered(
-            lambda line: (
-                line.display_type == "product"
-                and line.sale_line_ids.order_id.dms_distributor_id
-            )
-        )
-        if lines:
-            self.env["dms.commission.line"]._accrue(lines)
-        return posted
+        if customer_moves:
+            self.env["dms.commission.line"]._accrue(customer_moves)
 
     @api.ondelete(at_uninstall=False)
     def _dms_release_settled_commission(self):
         """Deleting a draft commission bill returns its lines to available."""
-        settlements = (
-            self.env["dms.settlement"].sudo().search([("move_id", "in", self.ids)])
-        )
-        settlements._release_lines()
+        self._dms_release_payouts()
 
     def button_cancel(self):
         res = super().button_cancel()
-        self.env["dms.settlement"].sudo().search(
-            [("move_id", "in", self.ids)]
-        )._release_lines()
+        self._dms_release_payouts()
         return res
+
+    def _dms_release_payouts(self):
+        """A commission bill is deleted or cancelled: its settlement's lines
+        are available again, its withdrawal's amount returns to the balance."""
+        vendor_bills = self.filtered(lambda move: move.move_type == "in_invoice")
+        if not vendor_bills:
+            return
+        self.env["dms.settlement"].sudo().search(
+            [("move_id", "in", vendor_bills.ids)]
+        )._release_lines()
+        self.env["dms.withdrawal"].sudo().search(
+            [("move_id", "in", vendor_bills.ids)]
+        )._restore_balance()
 
     def button_draft(self):
         """Resetting (or, through it, cancelling) an invoice reverses its

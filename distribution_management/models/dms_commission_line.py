@@ -1,8 +1,13 @@
 from collections import defaultdict
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, float_compare
+
+from .dms_commission_rule import compute_commission
 
 # fields the ledger may still change on a line: its life cycle, nothing else
 MUTABLE_FIELDS = {"state", "available_date", "settlement_id"}
@@ -19,7 +24,11 @@ class DmsCommissionLine(models.Model):
     )
     level = fields.Integer(required=True, readonly=True)
     kind = fields.Selection(
-        [("commission", "Commission"), ("reversal", "Reversal")],
+        [
+            ("commission", "Commission"),
+            ("reversal", "Reversal"),
+            ("withdrawal", "Withdrawal"),
+        ],
         required=True,
         default="commission",
         readonly=True,
@@ -36,7 +45,6 @@ class DmsCommissionLine(models.Model):
     move_id = fields.Many2one(
         "account.move",
         string="Invoice",
-        required=True,
         readonly=True,
         index=True,
         ondelete="restrict",
@@ -44,19 +52,18 @@ class DmsCommissionLine(models.Model):
     move_line_id = fields.Many2one(
         "account.move.line",
         string="Invoice Line",
-        required=True,
         readonly=True,
         index=True,
         ondelete="restrict",
     )
+    withdrawal_id = fields.Many2one(
+        "dms.withdrawal", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+    # what the line was accrued from, written once with the line
     sale_line_id = fields.Many2one("sale.order.line", readonly=True, index=True)
-    sale_order_id = fields.Many2one(
-        related="sale_line_id.order_id", string="Order", store=True
-    )
-    customer_id = fields.Many2one(
-        related="move_id.commercial_partner_id", string="Customer", store=True
-    )
-    product_id = fields.Many2one(related="move_line_id.product_id", store=True)
+    sale_order_id = fields.Many2one("sale.order", string="Order", readonly=True)
+    customer_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     base_amount = fields.Monetary(string="Base", readonly=True)
     rate = fields.Float(string="Rate (%)", digits=(16, 4), readonly=True)
     amount = fields.Monetary(readonly=True)
@@ -91,6 +98,16 @@ class DmsCommissionLine(models.Model):
             "A commission is accrued once per invoice line, beneficiary, level and "
             "posting.",
         ),
+        (
+            "withdrawal_kind_uniq",
+            "unique(withdrawal_id, kind)",
+            "A withdrawal is debited once and restored at most once.",
+        ),
+        (
+            "source_check",
+            "CHECK(move_line_id IS NOT NULL OR withdrawal_id IS NOT NULL)",
+            "A ledger line comes from an invoice line or a withdrawal.",
+        ),
     ]
 
     def write(self, vals):
@@ -110,78 +127,145 @@ class DmsCommissionLine(models.Model):
     # Accrual from posted customer invoices and credit notes
     # ------------------------------------------------------------------
     @api.model
-    def _accrue(self, move_lines):
-        """Ledger lines for posted invoice lines, all in one create."""
-        moves = move_lines.move_id
-        companies = moves.company_id
-        rules = (
-            self.env["dms.commission.rule"]
-            .sudo()
-            .search([("company_id", "in", companies.ids)])
+    def _accrual_rows(self, moves):
+        """Product lines of ``moves`` sold by a distributor, with the upline
+        chain and the posting number, in one query."""
+        self.env["account.move.line"].flush_model(
+            ["move_id", "display_type", "sale_line_ids"]
         )
-        previous = dict(
-            self.sudo()._read_group(
-                [("move_id", "in", moves.ids)], ["move_id"], ["posting:max"]
+        self.env["sale.order.line"].flush_model(["order_id"])
+        self.env["sale.order"].flush_model(["dms_distributor_id", "dms_grid_id"])
+        self.env["res.partner"].flush_model(["dms_parent_id", "dms_tier_id"])
+        self.flush_model(["move_id", "posting"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (aml.id)
+                       aml.id, rel.order_line_id, so.id, so.dms_grid_id,
+                       seller.id, seller.dms_tier_id,
+                       seller.dms_parent_id, up.dms_parent_id,
+                       (SELECT max(c.posting) FROM dms_commission_line c
+                         WHERE c.move_id = aml.move_id)
+                  FROM account_move_line aml
+                  JOIN sale_order_line_invoice_rel rel
+                    ON rel.invoice_line_id = aml.id
+                  JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN res_partner seller ON seller.id = so.dms_distributor_id
+             LEFT JOIN res_partner up ON up.id = seller.dms_parent_id
+                 WHERE aml.move_id = ANY(%s) AND aml.display_type = 'product'
+              ORDER BY aml.id, rel.order_line_id
+                """,
+                moves.ids,
             )
         )
-        postings = {
-            move.id: previous[move] + 1 if move in previous else 0 for move in moves
-        }
-        volumes = self._monthly_volumes(move_lines, rules)
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _accrue(self, moves):
+        """Ledger lines for the attributed lines of posted customer invoices
+        and credit notes, all in one create. Amounts are in company currency:
+        the base is the journal item's balance, never a sum of currencies."""
+        rows = self._accrual_rows(moves)
+        if not rows:
+            return self.browse()
+        Rule = self.env["dms.commission.rule"]
+        AML = self.env["account.move.line"]
+        Partner = self.env["res.partner"]
+        volumes = self._monthly_volumes(moves, rows)
         fixed_done = set()
         vals_list = []
-        for line in move_lines:
+        for (
+            aml_id,
+            sale_line_id,
+            order_id,
+            grid_id,
+            seller_id,
+            tier_id,
+            parent_id,
+            grand_id,
+            posting,
+        ) in rows:
+            line = AML.browse(aml_id)
             move = line.move_id
-            sale_line = line.sale_line_ids[:1]
-            order = sale_line.order_id
-            seller = order.dms_distributor_id
+            company = move.company_id
             date = move.invoice_date or move.date
-            rule = rules.filtered(
-                lambda r, c=move.company_id: r.company_id == c
-            )._best_for(line.product_id, seller.dms_tier_id, date)
+            rule = Rule._best_rule(
+                company, line.product_id, self.env["dms.tier"].browse(tier_id), date
+            )
             if not rule:
                 continue
             sign = -1 if move.move_type == "out_refund" else 1
-            base = -line.balance  # company currency, negative on credit notes
+            base = -line.balance
             if rule.base == "margin":
-                cost = (
-                    line.product_id.standard_price
-                    * line.product_uom_id._compute_quantity(
-                        line.quantity, line.product_id.uom_id
-                    )
-                )
-                base -= sign * cost
-            rate = rule.rate
-            if rule.rule_type == "percent":
-                commission = base * rate / 100
-            elif rule.rule_type == "fixed_unit":
-                commission, rate = sign * rule.fixed_amount * line.quantity, 0.0
-            elif rule.rule_type == "fixed_order":
-                key = (move.id, order.id, rule.id)
-                if key in fixed_done:
+                base -= sign * self._line_cost(line)
+            volume = 0.0
+            if rule.rule_type == "fixed_order":
+                if (move.id, order_id, rule.id) in fixed_done:
                     continue
-                fixed_done.add(key)
-                commission, rate = sign * rule.fixed_amount, 0.0
-            else:  # tiered on the seller's monthly volume
-                month_key = (seller.id, date.replace(day=1))
+                fixed_done.add((move.id, order_id, rule.id))
+            elif rule.rule_type == "tiered":
+                month_key = (seller_id, date.replace(day=1))
                 volumes[month_key] += base
-                rate = rule._rate_for_volume(volumes[month_key])
-                commission = base * rate / 100
+                volume = volumes[month_key]
+            commission, rate = compute_commission(
+                rule, base, line.quantity, sign, volume
+            )
+            chain = [seller_id, parent_id, grand_id][: min(company.dms_max_depth, 3)]
+            common = {
+                "kind": "commission",
+                "posting": 0 if posting is None else posting + 1,
+                "distributor_id": seller_id,
+                "rule_id": rule.id,
+                "move_id": move.id,
+                "move_line_id": line.id,
+                "sale_line_id": sale_line_id,
+                "sale_order_id": order_id,
+                "customer_id": move.commercial_partner_id.id,
+                "product_id": line.product_id.id,
+                "base_amount": company.currency_id.round(base),
+                "company_id": company.id,
+                "currency_id": company.currency_id.id,
+                "date": date,
+                "available_date": date
+                + timedelta(days=company.dms_commission_freeze_days),
+                "state": "earned"
+                if company.dms_commission_trigger == "invoice"
+                else "pending",
+                "dms_grid_id": grid_id,
+            }
             vals_list += self._level_vals(
-                line, rule, seller, base, rate, commission, postings[move.id]
+                Partner.browse([p for p in chain if p]), rule, commission, rate, common
             )
         return self.sudo().create(vals_list)
 
     @api.model
-    def _monthly_volumes(self, move_lines, rules):
-        """Level-1 base already accrued this month per (seller, month)."""
+    def _line_cost(self, line):
+        """Cost of an invoice line's quantity, in company currency."""
+        product = line.product_id.with_company(line.company_id)
+        quantity = line.product_uom_id._compute_quantity(line.quantity, product.uom_id)
+        return product.standard_price * quantity
+
+    @api.model
+    def _monthly_volumes(self, moves, rows):
+        """Level-1 base already accrued this month per (seller, month), read
+        only when a tiered rule exists."""
         volumes = defaultdict(float)
-        if "tiered" not in rules.mapped("rule_type"):
+        Rule = self.env["dms.commission.rule"]
+        if not any(
+            rule.rule_type == "tiered"
+            for company in moves.company_id
+            for rule in Rule._rule_table(company.id)
+        ):
             return volumes
-        dates = [m.invoice_date or m.date for m in move_lines.move_id]
-        first = min(dates).replace(day=1)
+        first = min(m.invoice_date or m.date for m in moves).replace(day=1)
         groups = self.sudo()._read_group(
-            [("level", "=", 1), ("date", ">=", first)],
+            [
+                ("level", "=", 1),
+                ("date", ">=", first),
+                ("distributor_id", "in", list({row[4] for row in rows})),
+                ("kind", "!=", "withdrawal"),
+            ],
             ["distributor_id", "date:month"],
             ["base_amount:sum"],
         )
@@ -189,48 +273,149 @@ class DmsCommissionLine(models.Model):
             volumes[(seller.id, month)] += amount
         return volumes
 
-    def _level_vals(self, line, rule, seller, base, rate, commission, posting):
-        """One ledger line per level of the seller's upline chain."""
-        move = line.move_id
-        order = line.sale_line_ids[:1].order_id
-        company = move.company_id
-        currency = company.currency_id
-        date = move.invoice_date or move.date
-        trigger = company.dms_commission_trigger
-        chain, node = [], seller
-        while node and len(chain) < min(company.dms_max_depth, 3):
-            chain.append(node)
-            node = node.dms_parent_id
-        shares = (rule.level1_share, rule.level2_share, rule.level3_share)
+    @api.model
+    def _level_vals(self, chain, rule, commission, rate, common):
+        """One ledger line per level of the seller's upline ``chain``."""
+        currency = self.env["res.currency"].browse(common["currency_id"])
         vals_list = []
         for level, beneficiary in enumerate(chain, start=1):
-            amount = currency.round(commission * shares[level - 1] / 100)
+            share = rule.shares[level - 1]
+            amount = currency.round(commission * share / 100)
             if currency.is_zero(amount):
                 continue
             vals_list.append(
-                {
-                    "beneficiary_id": beneficiary.id,
-                    "level": level,
-                    "kind": "commission",
-                    "posting": posting,
-                    "distributor_id": seller.id,
-                    "rule_id": rule.id,
-                    "move_id": move.id,
-                    "move_line_id": line.id,
-                    "sale_line_id": line.sale_line_ids[:1].id,
-                    "base_amount": currency.round(base),
-                    "rate": rate * shares[level - 1] / 100,
-                    "amount": amount,
-                    "currency_id": currency.id,
-                    "company_id": company.id,
-                    "date": date,
-                    "available_date": date
-                    + timedelta(days=company.dms_commission_freeze_days),
-                    "state": "earned" if trigger == "invoice" else "pending",
-                    "dms_grid_id": order.dms_grid_id.id,
-                }
+                dict(
+                    common,
+                    beneficiary_id=beneficiary.id,
+                    level=level,
+                    rate=rate * share / 100,
+                    amount=amount,
+                )
             )
         return vals_list
+
+    # ------------------------------------------------------------------
+    # Expected income: confirmed orders not invoiced yet (nothing stored)
+    # ------------------------------------------------------------------
+    @api.model
+    def _downline_levels(self, partner, depth):
+        """{seller id: level} of ``partner`` (level 1) and its downline down
+        to ``depth`` levels."""
+        levels, frontier = {partner.id: 1}, partner
+        Partner = self.env["res.partner"].sudo()
+        for level in range(2, depth + 1):
+            frontier = Partner.search([("dms_parent_id", "in", frontier.ids)])
+            frontier = frontier.filtered(lambda p: p.id not in levels)
+            if not frontier:
+                break
+            levels.update(dict.fromkeys(frontier.ids, level))
+        return levels
+
+    @api.model
+    def _expected_for(self, partner, company):
+        """Commission ``partner`` should earn from confirmed orders of its own
+        and of its downline once the rest is invoiced: [(order, amount)]
+        in company currency, computed with the rules that apply today."""
+        currency = company.currency_id
+        levels = self._downline_levels(partner, min(company.dms_max_depth, 3))
+        order_lines = (
+            self.env["sale.order.line"]
+            .sudo()
+            .search(
+                [
+                    ("order_id.dms_distributor_id", "in", list(levels)),
+                    ("order_id.state", "=", "sale"),
+                    ("company_id", "=", company.id),
+                    ("display_type", "=", False),
+                    ("is_downpayment", "=", False),
+                ]
+            )
+        )
+        Rule = self.env["dms.commission.rule"]
+        today = fields.Date.context_today(self)
+        expected = defaultdict(float)
+        fixed_done = set()
+        for line in order_lines:
+            order = line.order_id
+            remaining = line.product_uom_qty - line.qty_invoiced
+            rounding = line.product_uom.rounding
+            if float_compare(remaining, 0.0, precision_rounding=rounding) <= 0:
+                continue
+            seller = order.dms_distributor_id
+            rule = Rule._best_rule(company, line.product_id, seller.dms_tier_id, today)
+            if not rule:
+                continue
+            base = line.price_reduce_taxexcl * remaining
+            base = order.currency_id._convert(base, currency, company, today)
+            if rule.base == "margin":
+                product = line.product_id.with_company(company)
+                base -= product.standard_price * line.product_uom._compute_quantity(
+                    remaining, product.uom_id
+                )
+            if rule.rule_type == "fixed_order":
+                if line.qty_invoiced or (order.id, rule.id) in fixed_done:
+                    continue
+                fixed_done.add((order.id, rule.id))
+            commission, __ = compute_commission(rule, base, remaining, 1, base)
+            share = rule.shares[levels[seller.id] - 1]
+            expected[order] += commission * share / 100
+        return [
+            (order, currency.round(amount))
+            for order, amount in expected.items()
+            if not currency.is_zero(amount)
+        ]
+
+    @api.model
+    def _team_totals(self, partner, company):
+        """Sales of ``partner``'s downline (not their customers): per
+        distributor, confirmed sales this month and over twelve months, in
+        company currency at today's rate."""
+        levels = self._downline_levels(partner, min(company.dms_max_depth, 3))
+        levels.pop(partner.id)
+        if not levels:
+            return []
+        today = fields.Date.context_today(self)
+        month_start = today.replace(day=1)
+        year_start = today - relativedelta(months=12)
+        groups = (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [
+                    ("dms_distributor_id", "in", list(levels)),
+                    ("state", "=", "sale"),
+                    ("company_id", "=", company.id),
+                    ("date_order", ">=", year_start),
+                ],
+                ["dms_distributor_id", "currency_id", "date_order:month"],
+                ["amount_untaxed:sum", "__count"],
+            )
+        )
+        currency = company.currency_id
+        totals = {
+            seller_id: {"month": 0.0, "year": 0.0, "orders": 0} for seller_id in levels
+        }
+        for seller, order_currency, month, amount, count in groups:
+            amount = order_currency._convert(amount, currency, company, today)
+            figures = totals[seller.id]
+            figures["year"] += amount
+            figures["orders"] += count
+            if fields.Date.to_date(month) >= month_start:
+                figures["month"] += amount
+        sellers = self.env["res.partner"].sudo().browse(list(levels))
+        return sorted(
+            (
+                {
+                    "partner": seller,
+                    "level": levels[seller.id] - 1,
+                    "month": currency.round(totals[seller.id]["month"]),
+                    "year": currency.round(totals[seller.id]["year"]),
+                    "orders": totals[seller.id]["orders"],
+                }
+                for seller in sellers
+            ),
+            key=lambda row: (row["level"], -row["year"], row["partner"].name or ""),
+        )
 
     @api.model
     def _reverse_postings(self, moves):

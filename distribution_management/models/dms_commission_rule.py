@@ -1,9 +1,48 @@
-from odoo import _, api, fields, models
+from typing import NamedTuple
+
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
+
+
+class RuleData(NamedTuple):
+    id: int
+    sequence: int
+    date_from: object
+    date_to: object
+    tier_ids: frozenset
+    product_ids: frozenset
+    categ_paths: tuple
+    base: str
+    rule_type: str
+    rate: float
+    fixed_amount: float
+    sections: tuple
+    shares: tuple
+
+
+class DmsCommissionRuleCacheMixin(models.AbstractModel):
+    """Any change to the rules or their sections clears the cached rule table."""
+
+    _name = "dms.commission.rule.cache.mixin"
+    _description = "Commission Rule Cache"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
 
 
 class DmsCommissionRule(models.Model):
     _name = "dms.commission.rule"
+    _inherit = ["dms.commission.rule.cache.mixin"]
     _description = "Commission Rule"
     _order = "sequence, id"
     _check_company_auto = True
@@ -77,49 +116,102 @@ class DmsCommissionRule(models.Model):
                     _("Rule %(rule)s ends before it starts.", rule=rule.name)
                 )
 
-    def _specificity(self, product, tier):
-        """How well this rule fits a product sold by a distributor of ``tier``:
-        None when it does not apply, else a key where higher wins
-        (product > category > any; a tier-specific rule beats a generic one;
-        then the lower sequence)."""
-        self.ensure_one()
-        if self.tier_ids and tier not in self.tier_ids:
-            return None
-        if self.product_ids:
-            if product not in self.product_ids:
-                return None
-            scope = 3
-        elif self.categ_ids:
-            path = product.categ_id.parent_path or ""
-            if not any(path.startswith(c.parent_path) for c in self.categ_ids):
-                return None
-            scope = 2
-        else:
-            scope = 1
-        return (scope, bool(self.tier_ids), -self.sequence, -self.id)
+    # Rule table: read once per company and cached, so that posting an
+    # invoice does not read the rules again (cleared on every change)
+    @api.model
+    @tools.ormcache("company_id")
+    def _rule_table(self, company_id):
+        """The active rules of a company as plain tuples (no records)."""
+        rules = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search([("company_id", "=", company_id)])
+        )
+        return tuple(
+            RuleData(
+                id=rule.id,
+                sequence=rule.sequence,
+                date_from=rule.date_from,
+                date_to=rule.date_to,
+                tier_ids=frozenset(rule.tier_ids.ids),
+                product_ids=frozenset(rule.product_ids.ids),
+                categ_paths=tuple(rule.categ_ids.mapped("parent_path")),
+                base=rule.base,
+                rule_type=rule.rule_type,
+                rate=rule.rate,
+                fixed_amount=rule.fixed_amount,
+                sections=tuple(
+                    sorted((s.amount_from, s.rate) for s in rule.section_ids)
+                ),
+                shares=(rule.level1_share, rule.level2_share, rule.level3_share),
+            )
+            for rule in rules
+        )
 
-    def _best_for(self, product, tier, date):
-        """The rule of ``self`` that applies, or an empty recordset."""
-        best, best_key = self.browse(), None
-        for rule in self:
+    @api.model
+    def _best_rule(self, company, product, tier, date):
+        """The rule data that applies to ``product`` sold on ``date`` by a
+        distributor of ``tier``, or None.
+
+        Precedence: a rule outside its validity dates never applies; then a
+        product rule beats a category rule (sub-categories included), which
+        beats a rule for all products; at equal scope a rule limited to tiers
+        beats one for all tiers; then the lower sequence, then the older rule.
+        """
+        best, best_key = None, None
+        categ_path = None
+        for rule in self._rule_table(company.id):
             if (rule.date_from and date < rule.date_from) or (
                 rule.date_to and date > rule.date_to
             ):
                 continue
-            key = rule._specificity(product, tier)
-            if key and (best_key is None or key > best_key):
+            if rule.tier_ids and tier.id not in rule.tier_ids:
+                continue
+            if rule.product_ids:
+                if product.id not in rule.product_ids:
+                    continue
+                scope = 3
+            elif rule.categ_paths:
+                if categ_path is None:
+                    categ_path = product.categ_id.parent_path or ""
+                if not any(categ_path.startswith(p) for p in rule.categ_paths):
+                    continue
+                scope = 2
+            else:
+                scope = 1
+            key = (scope, bool(rule.tier_ids), -rule.sequence, -rule.id)
+            if best_key is None or key > best_key:
                 best, best_key = rule, key
         return best
 
-    def _rate_for_volume(self, volume):
-        """Rate of the tiered section reached by ``volume``."""
-        self.ensure_one()
-        reached = self.section_ids.filtered(lambda s: s.amount_from <= volume)
-        return max(reached, key=lambda s: s.amount_from).rate if reached else 0.0
+
+def rate_for_volume(sections, volume):
+    """Rate of the highest section whose start ``volume`` reaches."""
+    rate = 0.0
+    for amount_from, section_rate in sections:
+        if amount_from <= volume:
+            rate = section_rate
+    return rate
+
+
+def compute_commission(rule, base, quantity, sign, volume=0.0):
+    """(commission, rate) of one sale for the whole chain, before the level
+    shares. ``base`` is signed (negative on credit notes) and ``sign`` is
+    -1 on credit notes; ``volume`` is the seller's monthly base including
+    this sale (tiered rules)."""
+    if rule.rule_type == "percent":
+        return base * rule.rate / 100, rule.rate
+    if rule.rule_type == "fixed_unit":
+        return sign * rule.fixed_amount * quantity, 0.0
+    if rule.rule_type == "fixed_order":
+        return sign * rule.fixed_amount, 0.0
+    rate = rate_for_volume(rule.sections, volume)
+    return base * rate / 100, rate
 
 
 class DmsCommissionRuleSection(models.Model):
     _name = "dms.commission.rule.section"
+    _inherit = ["dms.commission.rule.cache.mixin"]
     _description = "Commission Rule Section"
     _order = "amount_from"
 

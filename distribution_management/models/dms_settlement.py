@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
@@ -22,7 +21,7 @@ class DmsSettlement(models.Model):
     line_ids = fields.One2many(
         "dms.commission.line", "settlement_id", string="Commission Lines", readonly=True
     )
-    amount_total = fields.Monetary(compute="_compute_amount_total", store=True)
+    amount_total = fields.Monetary(readonly=True, help="Amount of the bill.")
     move_id = fields.Many2one("account.move", string="Vendor Bill", readonly=True)
     state = fields.Selection(
         [
@@ -38,11 +37,6 @@ class DmsSettlement(models.Model):
     dms_grid_id = fields.Many2one(
         related="beneficiary_id.dms_grid_id", store=True, index=True, string="Grid"
     )
-
-    @api.depends("line_ids.amount")
-    def _compute_amount_total(self):
-        for settlement in self:
-            settlement.amount_total = sum(settlement.line_ids.mapped("amount"))
 
     @api.depends("move_id.state", "move_id.payment_state")
     def _compute_state(self):
@@ -64,74 +58,138 @@ class DmsSettlement(models.Model):
         and one vendor bill per company, currency and beneficiary.
 
         Lines are taken with ``FOR UPDATE SKIP LOCKED``: two runs at once never
-        settle a line twice.
+        settle a line twice. Distributors with a withdrawal waiting for a
+        decision are left out: their request is decided first.
         """
         date_to = date_to or fields.Date.context_today(self)
         Line = self.env["dms.commission.line"].sudo()
         Line.flush_model()
+        self.env["dms.withdrawal"].flush_model(["beneficiary_id", "decision"])
         query = SQL(
-            "SELECT id FROM dms_commission_line WHERE state = 'available' "
-            "AND settlement_id IS NULL AND date <= %s",
+            """
+            SELECT id, company_id, currency_id, beneficiary_id, amount
+              FROM dms_commission_line
+             WHERE state = 'available' AND settlement_id IS NULL AND date <= %s
+               AND beneficiary_id NOT IN (
+                   SELECT beneficiary_id FROM dms_withdrawal
+                    WHERE decision = 'requested')
+            """,
             date_to,
         )
-        if beneficiaries:
+        if beneficiaries is not None:
             query = SQL("%s AND beneficiary_id = ANY(%s)", query, beneficiaries.ids)
-        self.env.cr.execute(SQL("%s FOR UPDATE SKIP LOCKED", query))
-        lines = Line.browse([row[0] for row in self.env.cr.fetchall()])
-        groups = defaultdict(lambda: Line.browse())
-        for line in lines:
-            groups[(line.company_id, line.currency_id, line.beneficiary_id)] |= line
-        settlements = self.browse()
-        for (company, currency, beneficiary), group in groups.items():
-            total = currency.round(sum(group.mapped("amount")))
-            if currency.compare_amounts(total, 0.0) <= 0:
-                continue  # a net debit waits for future commission
-            settlement = self.sudo().create(
-                {
-                    "name": self.env["ir.sequence"].next_by_code("dms.settlement")
-                    or "/",
-                    "beneficiary_id": beneficiary.id,
-                    "company_id": company.id,
-                    "currency_id": currency.id,
-                    "date": date_to,
-                }
+        self.env.cr.execute(SQL("%s ORDER BY id FOR UPDATE SKIP LOCKED", query))
+        groups = defaultdict(lambda: [[], 0.0])
+        for (
+            line_id,
+            company_id,
+            currency_id,
+            beneficiary_id,
+            amount,
+        ) in self.env.cr.fetchall():
+            group = groups[(company_id, currency_id, beneficiary_id)]
+            group[0].append(line_id)
+            group[1] += amount
+        todo = []
+        for (company_id, currency_id, beneficiary_id), (line_ids, total) in sorted(
+            groups.items()
+        ):
+            currency = self.env["res.currency"].browse(currency_id)
+            total = currency.round(total)
+            if currency.compare_amounts(total, 0.0) > 0:  # a net debit waits
+                todo.append((company_id, currency_id, beneficiary_id, line_ids, total))
+        if not todo:
+            return self.browse()
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "dms.settlement"),
+                    ("company_id", "in", [self.env.company.id, False]),
+                ],
+                order="company_id",
+                limit=1,
             )
-            group.write({"settlement_id": settlement.id, "state": "settled"})
-            settlement.move_id = (
-                self.env["account.move"]
-                .sudo()
-                .create(settlement._prepare_bill_vals(total))
+        )
+        names = [sequence._next() if sequence else "/" for __ in todo]
+        bills = (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                [
+                    self._prepare_bill_vals(name, *group[:3], group[4], date_to)
+                    for name, group in zip(names, todo, strict=True)
+                ]
             )
-            settlements |= settlement
+        )
+        # one chatter message per settlement would double the run's cost:
+        # the creation is logged on the bill
+        settlements = (
+            self.sudo()
+            .with_context(tracking_disable=True, mail_create_nolog=True)
+            .create(
+                [
+                    {
+                        "name": name,
+                        "company_id": company_id,
+                        "currency_id": currency_id,
+                        "beneficiary_id": beneficiary_id,
+                        "amount_total": total,
+                        "date": date_to,
+                        "move_id": bill.id,
+                    }
+                    for name, (
+                        company_id,
+                        currency_id,
+                        beneficiary_id,
+                        __,
+                        total,
+                    ), bill in zip(names, todo, bills, strict=True)
+                ]
+            )
+        )
+        # the lines of every settlement in one statement
+        line_ids, settlement_ids = [], []
+        for settlement, group in zip(settlements, todo, strict=True):
+            line_ids += group[3]
+            settlement_ids += [settlement.id] * len(group[3])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE dms_commission_line line
+                   SET settlement_id = todo.settlement_id, state = 'settled',
+                       write_uid = %s, write_date = now() AT TIME ZONE 'UTC'
+                  FROM unnest(%s::int[], %s::int[]) AS todo(line_id, settlement_id)
+                 WHERE line.id = todo.line_id
+                """,
+                self.env.uid,
+                line_ids,
+                settlement_ids,
+            )
+        )
+        Line.invalidate_model(["settlement_id", "state", "write_uid", "write_date"])
+        settlements.invalidate_recordset(["line_ids"])
         return settlements
 
-    def _prepare_bill_vals(self, total):
-        self.ensure_one()
-        company = self.company_id
-        journal = company.dms_commission_journal_id or self.env[
-            "account.journal"
-        ].search([("type", "=", "purchase"), ("company_id", "=", company.id)], limit=1)
-        account = company.dms_commission_expense_account_id
-        if not journal or not account:
-            raise UserError(
-                _(
-                    "Set the commission journal and expense account in the "
-                    "Distribution settings of %(company)s first.",
-                    company=company.name,
-                )
-            )
+    @api.model
+    def _prepare_bill_vals(
+        self, name, company_id, currency_id, beneficiary_id, total, date
+    ):
+        company = self.env["res.company"].browse(company_id)
+        journal, account = company._dms_commission_accounting()
         return {
             "move_type": "in_invoice",
-            "partner_id": self.beneficiary_id.id,
-            "company_id": company.id,
+            "partner_id": beneficiary_id,
+            "company_id": company_id,
             "journal_id": journal.id,
-            "currency_id": self.currency_id.id,
-            "invoice_date": self.date,
-            "ref": self.name,
+            "currency_id": currency_id,
+            "invoice_date": date,
+            "ref": name,
             "invoice_line_ids": [
                 Command.create(
                     {
-                        "name": _("Commissions %(settlement)s", settlement=self.name),
+                        "name": _("Commissions %(settlement)s", settlement=name),
                         "account_id": account.id,
                         "quantity": 1,
                         "price_unit": total,
@@ -146,8 +204,41 @@ class DmsSettlement(models.Model):
         self.line_ids.sudo().write({"settlement_id": False, "state": "available"})
 
     @api.model
-    def _cron_settle(self):
-        self._settle()
+    def _settleable_beneficiaries(self, date_to):
+        """Distributors with a positive available commission to settle (and
+        no withdrawal waiting for a decision), in id order."""
+        self.env["dms.commission.line"].flush_model()
+        self.env["dms.withdrawal"].flush_model(["beneficiary_id", "decision"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT beneficiary_id FROM (
+                    SELECT beneficiary_id FROM dms_commission_line
+                     WHERE state = 'available' AND settlement_id IS NULL
+                       AND date <= %s
+                       AND beneficiary_id NOT IN (
+                           SELECT beneficiary_id FROM dms_withdrawal
+                            WHERE decision = 'requested')
+                  GROUP BY beneficiary_id, company_id, currency_id
+                    HAVING sum(amount) > 0) AS positive
+              ORDER BY beneficiary_id
+                """,
+                date_to,
+            )
+        )
+        partner_ids = [row[0] for row in self.env.cr.fetchall()]
+        return self.env["res.partner"].browse(partner_ids)
+
+    @api.model
+    def _cron_settle(self, batch_size=500):
+        """Settle one batch of distributors per run and report the progress:
+        the scheduler runs the job again at once while some are left."""
+        beneficiaries = self._settleable_beneficiaries(fields.Date.context_today(self))
+        batch = beneficiaries[:batch_size]
+        self._settle(beneficiaries=batch)
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch), remaining=len(beneficiaries) - len(batch)
+        )
         return True
 
     def action_view_bill(self):

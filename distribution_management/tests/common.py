@@ -1,3 +1,5 @@
+import re
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -160,3 +162,22 @@ class DmsCommon(TransactionCase):
         user = new_test_user(cls.env, login=login, groups=groups)
         user.dms_grid_ids = [Command.set(grids.ids)]
         return user
+
+
+class DmsPortalMixin:
+    """Helpers of the portal tests (to mix into an ``HttpCase``)."""
+
+    CSRF_PATTERNS = (
+        re.compile(r'name="csrf_token" value="([^"]+)"'),
+        re.compile(r'csrf_token: "([^"]+)"'),
+    )
+
+    def _csrf(self, url):
+        """A CSRF token of the logged-in session, read from ``url``."""
+        page = self.url_open(url)
+        self.assertEqual(page.status_code, 200, url)
+        for pattern in self.CSRF_PATTERNS:
+            match = pattern.search(page.text)
+            if match:
+                return match.group(1)
+        raise AssertionError(f"No CSRF token in {url}")

@@ -1,12 +1,11 @@
-import re
-
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import DmsPortalMixin
 from .test_sale import DmsSaleCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPortalQuickOrder(DmsSaleCommon, HttpCase):
+class TestPortalQuickOrder(DmsSaleCommon, DmsPortalMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -45,13 +44,8 @@ class TestPortalQuickOrder(DmsSaleCommon, HttpCase):
             {"name": "Foreign", "list_price": 5, "company_id": cls.other_company.id}
         )
 
-    def _csrf(self, url="/my/dms/order"):
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200)
-        return re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
-
     def _post(self, data):
-        data = dict(data, csrf_token=self._csrf())
+        data = dict(data, csrf_token=self._csrf("/my/dms/order"))
         return self.url_open("/my/dms/order", data=data)
 
     def _orders(self):

@@ -1,8 +1,7 @@
-import re
-
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import DmsPortalMixin
 from .test_sale import DmsSaleCommon
 
 
@@ -305,7 +304,7 @@ class TestPromotion(DmsPromotionCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPromotionPortal(DmsPromotionCommon, HttpCase):
+class TestPromotionPortal(DmsPromotionCommon, DmsPortalMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -337,14 +336,10 @@ class TestPromotionPortal(DmsPromotionCommon, HttpCase):
             cls.env, login="nobody", password="nobody_pw", groups="base.group_portal"
         )
 
-    def _csrf(self, url="/my/dms/promotions"):
-        page = self.url_open(url)
-        return re.search(r'csrf_token: "([^"]+)"', page.text).group(1)
-
     def _opt(self, program_id, join="1", csrf=True):
         data = {"join": join}
         if csrf:
-            data["csrf_token"] = self._csrf()
+            data["csrf_token"] = self._csrf("/my/dms/promotions")
         return self.url_open(f"/my/dms/promotions/{program_id}/opt", data=data)
 
     def test_list_and_opt_in(self):

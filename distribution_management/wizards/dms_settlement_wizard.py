@@ -1,4 +1,11 @@
+import logging
+
 from odoo import _, fields, models
+
+_logger = logging.getLogger(__name__)
+
+# distributors settled per batch (one bill each)
+SETTLEMENT_BATCH = 500
 
 
 class DmsSettlementWizard(models.TransientModel):
@@ -20,9 +27,19 @@ class DmsSettlementWizard(models.TransientModel):
 
     def action_settle(self):
         self.ensure_one()
-        settlements = self.env["dms.settlement"]._settle(
-            self.date_to, self.beneficiary_ids or None
+        Settlement = self.env["dms.settlement"]
+        beneficiaries = self.beneficiary_ids or Settlement._settleable_beneficiaries(
+            self.date_to
         )
+        settlements = Settlement.browse()
+        for start in range(0, len(beneficiaries), SETTLEMENT_BATCH):
+            batch = beneficiaries[start : start + SETTLEMENT_BATCH]
+            settlements |= Settlement._settle(self.date_to, batch)
+            _logger.info(
+                "Commission settlement: %s/%s distributors done",
+                start + len(batch),
+                len(beneficiaries),
+            )
         return {
             "type": "ir.actions.act_window",
             "name": _("Settlements"),
