@@ -14,6 +14,7 @@
         "sale_management",
         "sale_stock",
         "sale_loyalty",
+        "sale_margin",
         "web_hierarchy",
     ],
     "data": [
@@ -33,6 +34,8 @@
         "views/dms_return_request_views.xml",
         "views/dms_commission_views.xml",
         "views/res_config_settings_views.xml",
+        "report/dms_sale_report_views.xml",
+        "report/dms_distributor_ranking_views.xml",
         "wizards/dms_state_reason_wizard_views.xml",
         "wizards/dms_settlement_wizard_views.xml",
         "views/dms_application_templates.xml",
