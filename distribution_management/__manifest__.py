@@ -51,6 +51,7 @@
         "demo/product_demo.xml",
         "demo/loyalty_program_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/dms_sale_report_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
