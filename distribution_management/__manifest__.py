@@ -14,6 +14,7 @@
         "sale_management",
         "sale_stock",
         "sale_loyalty",
+        "sale_margin",
         "web_hierarchy",
     ],
     "data": [
@@ -34,6 +35,8 @@
         "views/dms_commission_views.xml",
         "views/dms_withdrawal_views.xml",
         "views/res_config_settings_views.xml",
+        "report/dms_sale_report_views.xml",
+        "report/dms_distributor_ranking_views.xml",
         "wizards/dms_state_reason_wizard_views.xml",
         "wizards/dms_settlement_wizard_views.xml",
         "views/dms_application_templates.xml",
@@ -51,6 +54,7 @@
         "demo/loyalty_program_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/dms_commission_demo.xml",
+        "demo/dms_sale_report_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
