@@ -14,3 +14,5 @@ from . import dms_commission_rule
 from . import dms_commission_line
 from . import dms_settlement
 from . import account_move
+from . import dms_announcement
+from . import dms_announcement_read
