@@ -23,6 +23,7 @@
         "data/ir_cron_data.xml",
         "data/dms_sale_data.xml",
         "data/ir_sequence_data.xml",
+        "data/dms_announcement_data.xml",
         "views/dms_tier_views.xml",
         "views/dms_grid_views.xml",
         "views/dms_document_views.xml",
@@ -32,6 +33,7 @@
         "views/loyalty_program_views.xml",
         "views/dms_return_request_views.xml",
         "views/dms_commission_views.xml",
+        "views/dms_announcement_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/dms_state_reason_wizard_views.xml",
         "wizards/dms_settlement_wizard_views.xml",
@@ -39,6 +41,7 @@
         "views/portal_dealer_templates.xml",
         "views/portal_return_templates.xml",
         "views/portal_promotion_templates.xml",
+        "views/portal_announcement_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -48,6 +51,7 @@
         "demo/product_demo.xml",
         "demo/loyalty_program_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/dms_announcement_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

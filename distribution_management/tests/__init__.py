@@ -10,3 +10,4 @@ from . import test_promotion
 from . import test_return
 from . import test_commission
 from . import test_click_everywhere
+from . import test_announcement
