@@ -278,9 +278,11 @@ class DmsAnnouncement(models.Model):
 
     def _check_audience_selected(self):
         labels = dict(self._fields["audience_type"]._description_selection(self.env))
-        for announcement in self:
+        # as stored: archived tiers or grids, or records hidden from the
+        # user, still make a selection
+        for announcement in self.sudo().with_context(active_test=False):
             field = AUDIENCE_FIELDS.get(announcement.audience_type)
-            if field and not announcement.sudo()[field]:
+            if field and not announcement[field]:
                 raise ValidationError(
                     _(
                         "The announcement %(title)s is meant for %(audience)s: "

@@ -77,6 +77,17 @@ class TestAnnouncement(DmsAnnouncementCommon):
         self.tier_senior.action_archive()
         announcement.invalidate_recordset()
         self.assertEqual(announcement._get_audience(), self.dist_a | self.dist_b)
+        leaders = self._announcement(
+            "Leaders",
+            audience_type="tier",
+            tier_ids=[Command.set(self.tier_leader.ids)],
+        )
+        self.tier_leader.action_archive()
+        leaders.invalidate_recordset()
+        # its archived tier is still a selection: it can be published again
+        leaders.action_reset_draft()
+        leaders.action_publish()
+        self.assertEqual(leaders.state, "published")
 
     def test_audience_grid_includes_sub_grids(self):
         shanghai = self._announcement(
