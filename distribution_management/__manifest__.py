@@ -24,6 +24,7 @@
         "data/ir_cron_data.xml",
         "data/dms_sale_data.xml",
         "data/ir_sequence_data.xml",
+        "data/dms_announcement_data.xml",
         "views/dms_tier_views.xml",
         "views/dms_grid_views.xml",
         "views/dms_document_views.xml",
@@ -34,6 +35,7 @@
         "views/dms_return_request_views.xml",
         "views/dms_commission_views.xml",
         "views/dms_withdrawal_views.xml",
+        "views/dms_announcement_views.xml",
         "views/res_config_settings_views.xml",
         "report/dms_sale_report_views.xml",
         "report/dms_distributor_ranking_views.xml",
@@ -44,6 +46,7 @@
         "views/portal_return_templates.xml",
         "views/portal_promotion_templates.xml",
         "views/portal_commission_templates.xml",
+        "views/portal_announcement_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -55,6 +58,7 @@
         "demo/sale_order_demo.xml",
         "demo/dms_commission_demo.xml",
         "demo/dms_sale_report_demo.xml",
+        "demo/dms_announcement_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

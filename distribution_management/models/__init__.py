@@ -15,3 +15,5 @@ from . import dms_commission_line
 from . import dms_settlement
 from . import dms_withdrawal
 from . import account_move
+from . import dms_announcement
+from . import dms_announcement_read
