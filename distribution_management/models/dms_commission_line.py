@@ -62,7 +62,7 @@ class DmsCommissionLine(models.Model):
     # what the line was accrued from, written once with the line
     sale_line_id = fields.Many2one("sale.order.line", readonly=True, index=True)
     sale_order_id = fields.Many2one("sale.order", string="Order", readonly=True)
-    customer_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    customer_id = fields.Many2one("res.partner", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     base_amount = fields.Monetary(string="Base", readonly=True)
     rate = fields.Float(string="Rate (%)", digits=(16, 4), readonly=True)

@@ -76,7 +76,7 @@ class DmsWithdrawal(models.Model):
         tracking=True,
     )
     reject_reason = fields.Text(tracking=True)
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True)
     decision_date = fields.Datetime(readonly=True)
     move_id = fields.Many2one(
         "account.move", string="Vendor Bill", readonly=True, copy=False
