@@ -212,6 +212,14 @@ class TestWithdrawal(DmsPayoutCommon):
             withdrawal.with_user(self.accountant).action_approve()
         self.assertFalse(withdrawal.move_id)
 
+    def test_accountants_find_payouts_in_accounting(self):
+        menu = self.env.ref("distribution_management.menu_dms_account_commission")
+        visible = self.env["ir.ui.menu"].with_user(self.accountant)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        grid_user = self._grid_user("payout_menu_grid_user", self.grid_pudong)
+        visible = self.env["ir.ui.menu"].with_user(grid_user)._visible_menu_ids()
+        self.assertNotIn(menu.id, visible)
+
     def test_only_accountants_decide(self):
         self._available_invoice()
         withdrawal = self.Withdrawal._request(self.dist_c, 5.0, self.company)
