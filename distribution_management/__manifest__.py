@@ -33,6 +33,7 @@
         "views/dms_return_request_views.xml",
         "views/dms_commission_views.xml",
         "views/dms_withdrawal_views.xml",
+        "views/dms_rebate_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/dms_state_reason_wizard_views.xml",
         "wizards/dms_settlement_wizard_views.xml",

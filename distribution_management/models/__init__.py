@@ -15,3 +15,6 @@ from . import dms_commission_line
 from . import dms_settlement
 from . import dms_withdrawal
 from . import account_move
+from . import account_move_line
+from . import dms_rebate_program
+from . import dms_rebate
