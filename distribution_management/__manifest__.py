@@ -34,6 +34,8 @@
         "views/dms_commission_views.xml",
         "views/dms_withdrawal_views.xml",
         "views/dms_rebate_views.xml",
+        "report/dms_statement_report.xml",
+        "views/dms_statement_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/dms_state_reason_wizard_views.xml",
         "wizards/dms_settlement_wizard_views.xml",
@@ -42,6 +44,7 @@
         "views/portal_return_templates.xml",
         "views/portal_promotion_templates.xml",
         "views/portal_commission_templates.xml",
+        "views/portal_rebate_templates.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -18,3 +18,4 @@ from . import account_move
 from . import account_move_line
 from . import dms_rebate_program
 from . import dms_rebate
+from . import dms_statement

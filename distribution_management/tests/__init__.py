@@ -12,3 +12,4 @@ from . import test_commission
 from . import test_click_everywhere
 from . import test_commission_payout
 from . import test_rebate
+from . import test_statement
