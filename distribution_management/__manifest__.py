@@ -1,7 +1,7 @@
 {
     "name": "Distribution Management",
     "summary": "Dealer and distributor network (分销/经销商管理): tiers, grid "
-    "territories, applications and a dealer portal",
+    "territories, applications, commissions, rebates and a dealer portal",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
@@ -55,6 +55,7 @@
         "demo/loyalty_program_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/dms_commission_demo.xml",
+        "demo/dms_rebate_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
