@@ -709,8 +709,10 @@ class DmsRebateProgram(models.Model):
     def _cron_refresh(self):
         """Refresh the progress of the running periods."""
         self.search([("active", "=", True)])._current_rebates()
+        # periods closed within the last year may still receive late entries
+        since = fields.Date.context_today(self) - timedelta(days=366)
         open_rebates = self.env["dms.rebate"].search(
-            [("state", "in", ("open", "accrued"))]
+            [("state", "in", ("open", "accrued")), ("date_to", ">=", since)]
         )
         open_rebates._refresh_figures()
 
