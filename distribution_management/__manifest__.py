@@ -1,7 +1,7 @@
 {
     "name": "Distribution Management",
     "summary": "Dealer and distributor network (分销/经销商管理): tiers, grid "
-    "territories, applications and a dealer portal",
+    "territories, applications, commissions, rebates and a dealer portal",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
@@ -36,6 +36,9 @@
         "views/dms_commission_views.xml",
         "views/dms_withdrawal_views.xml",
         "views/dms_announcement_views.xml",
+        "views/dms_rebate_views.xml",
+        "report/dms_statement_report.xml",
+        "views/dms_statement_views.xml",
         "views/res_config_settings_views.xml",
         "report/dms_sale_report_views.xml",
         "report/dms_distributor_ranking_views.xml",
@@ -47,6 +50,7 @@
         "views/portal_promotion_templates.xml",
         "views/portal_commission_templates.xml",
         "views/portal_announcement_templates.xml",
+        "views/portal_rebate_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -59,6 +63,7 @@
         "demo/dms_commission_demo.xml",
         "demo/dms_sale_report_demo.xml",
         "demo/dms_announcement_demo.xml",
+        "demo/dms_rebate_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

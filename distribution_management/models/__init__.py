@@ -17,3 +17,7 @@ from . import dms_withdrawal
 from . import account_move
 from . import dms_announcement
 from . import dms_announcement_read
+from . import account_move_line
+from . import dms_rebate_program
+from . import dms_rebate
+from . import dms_statement

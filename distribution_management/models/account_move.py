@@ -1,8 +1,36 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
     _inherit = "account.move"
+
+    dms_rebate_program_id = fields.Many2one(
+        "dms.rebate.program",
+        string="Rebate Program",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    dms_rebate_cutoff = fields.Date(
+        string="Rebate Cut-off",
+        readonly=True,
+        copy=False,
+        help="Date up to which the rebate was accrued, or period end of the "
+        "settled rebate.",
+    )
+    dms_rebate_move_kind = fields.Selection(
+        [
+            ("accrual", "Rebate Accrual"),
+            ("reversal", "Accrual Reversal"),
+            ("replaced", "Replaced Accrual Reversal"),
+            ("settlement", "Rebate Settlement"),
+        ],
+        string="Rebate Entry",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
 
     def _post(self, soft=True):
         """Accrue commissions on every posting path (button, mass posting,

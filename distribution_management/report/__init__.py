@@ -1,2 +1,3 @@
 from . import dms_sale_report
 from . import dms_distributor_ranking
+from . import dms_rebate_report
