@@ -53,6 +53,7 @@
         "demo/loyalty_program_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/dms_commission_demo.xml",
+        "demo/dms_anomaly_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
