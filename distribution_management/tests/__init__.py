@@ -11,3 +11,4 @@ from . import test_return
 from . import test_commission
 from . import test_click_everywhere
 from . import test_commission_payout
+from . import test_anomaly
