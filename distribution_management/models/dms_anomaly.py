@@ -7,12 +7,17 @@ for the last complete week, with the median and the median absolute deviation
 (at or below its opposite). Median and MAD ignore a few odd weeks in the
 baseline, unlike a mean and a standard deviation.
 
+The week must also differ from the median by at least the change threshold
+(50 % by default): with eight baseline weeks the MAD of ordinary noise is itself
+noisy, and the z-score alone flags about one series in twenty every week (a
+spike or a drop of a few percent in a series that happens to have had very
+regular weeks). The change threshold keeps the alerts to moves that matter.
+
 MAD = 0 happens when at least half of the baseline weeks have the same value
 (a steady series, or mostly weeks without sales): the z-score is then
-undefined, and the week is compared with the median as a percentage change
-instead (at least the change threshold above or below it). When the median is
-zero too, a week at or above the minimum volume is a spike "from nothing" and
-cannot be a drop.
+undefined (reported as 0), and the percentage change against the median is the
+only criterion. When the median is zero too, a week at or above the minimum
+volume is a spike "from nothing" (method "new") and cannot be a drop.
 
 A grid is analysed on the orders delivered in it (the order's grid, the grid of
 its delivery address); with the "Include Sub-grids" setting, on the orders of
@@ -72,9 +77,9 @@ def score_week(value, baseline, threshold, change_threshold, min_volume):
     if mad > MAD_EPSILON:
         method = "robust_z"
         score = MAD_SCALE * (value - median) / mad
-        if score >= threshold:
+        if score >= threshold and (not median or change >= change_threshold):
             kind = "spike"
-        elif score <= -threshold:
+        elif score <= -threshold and (not median or change <= -change_threshold):
             kind = "drop"
         else:
             return None
@@ -170,10 +175,8 @@ class DmsAnomaly(models.Model):
         string="Week Quantity", digits="Product Unit of Measure", readonly=True
     )
     week_amount = fields.Monetary(string="Week Untaxed Amount", readonly=True)
-    week_value = fields.Float(
-        string="Week Value", readonly=True, help="The week, in the analysed measure."
-    )
-    baseline_median = fields.Float(string="Baseline Median", readonly=True)
+    week_value = fields.Float(readonly=True, help="The week, in the analysed measure.")
+    baseline_median = fields.Float(readonly=True)
     baseline_mad = fields.Float(
         string="Baseline MAD",
         readonly=True,
@@ -195,8 +198,8 @@ class DmsAnomaly(models.Model):
     method = fields.Selection(METHODS, string="Detected By", readonly=True)
     threshold = fields.Float(
         readonly=True,
-        help="Robust z-score threshold, or % change threshold when the MAD is 0, "
-        "in force when the anomaly was detected.",
+        help="Robust z-score threshold in force when the anomaly was detected, "
+        "or the change threshold (%) when the MAD was 0.",
     )
     last_year_value = fields.Float(
         string="Same Week Last Year",
@@ -630,15 +633,6 @@ class DmsAnomaly(models.Model):
         key_expr = SQL(
             "l.product_id" if settings["level"] == "product" else "t.categ_id"
         )
-        having = SQL("")
-        if settings["min_volume"] > 0:
-            # cheap and exact: a series none of whose weeks reaches the minimum
-            # volume has its analysed week and its median below it
-            having = SQL(
-                "HAVING GREATEST(%s) >= %s",
-                SQL(", ").join(columns[: weeks + 1]),
-                settings["min_volume"],
-            )
         return SQL(
             """
             SELECT %(grid)s, %(key)s, %(columns)s
@@ -657,7 +651,7 @@ class DmsAnomaly(models.Model):
                AND l.is_downpayment IS NOT TRUE
                AND l.reward_id IS NULL
           GROUP BY 1, 2
-               %(having)s
+            HAVING %(having)s
             """,
             grid=grid_expr,
             key=key_expr,
@@ -666,7 +660,33 @@ class DmsAnomaly(models.Model):
             company=company.id,
             ranges=SQL(" OR ").join(SQL("(%s)", r) for r in ranges),
             grids=list(grid_ids),
-            having=having,
+            having=self._series_having(columns[:weeks], columns[weeks], settings),
+        )
+
+    @api.model
+    def _series_having(self, baseline, week, settings):
+        """Keep only the series that may be anomalies, for the database to
+        return and Python to score as few rows as possible; exact for weekly
+        values that are not negative, since the median lies between the lowest
+        and the highest baseline week:
+
+        - a week and a median both below the minimum volume are ignored, so
+          some week must reach it;
+        - a spike is at least the minimum change above the median, so above
+          the lowest week by as much (a median of 0 lets any week through);
+        - a drop is at least the minimum change below the median, so below
+          the highest week by as much.
+        """
+        change = settings["change_threshold"] / 100
+        return SQL(
+            "GREATEST(%(all)s) >= %(min_volume)s AND (%(week)s >= LEAST(%(baseline)s) "
+            "* %(up)s OR %(week)s <= GREATEST(%(baseline)s) * %(down)s)",
+            all=SQL(", ").join([*baseline, week]),
+            baseline=SQL(", ").join(baseline),
+            week=week,
+            min_volume=settings["min_volume"],
+            up=1 + change,
+            down=1 - change,
         )
 
     @api.model

@@ -122,11 +122,12 @@ class ResCompany(models.Model):
         "at least this value (at most its opposite).",
     )
     dms_anomaly_change_threshold = fields.Float(
-        string="Change Threshold (%)",
+        string="Minimum Change (%)",
         default=50.0,
-        help="When the baseline weeks do not vary (MAD = 0) the z-score is "
-        "undefined: a week this many percent above (below) the median is a "
-        "spike (drop).",
+        help="A spike (drop) must also be at least this many percent above "
+        "(below) the baseline median, so that ordinary noise is not reported. "
+        "When the baseline weeks do not vary (MAD = 0) the z-score is undefined "
+        "and this change is the only criterion.",
     )
     dms_anomaly_min_volume = fields.Float(
         string="Minimum Weekly Volume",

@@ -165,8 +165,15 @@ class TestAnomaly(DmsCommon):
         self.assertIsNone(score_week(45, STEADY, 3.5, 50, 10))
         self.assertIsNone(score_week(36, STEADY, 3.5, 50, 10))
         self.assertIsNone(score_week(40.5, STEADY, 3.5, 50, 10))
-        # a lower threshold catches it
-        self.assertEqual(score_week(45, STEADY, 2, 50, 10)["kind"], "spike")
+        # lower thresholds catch it
+        self.assertIsNone(score_week(45, STEADY, 2, 50, 10))  # +11 %
+        self.assertEqual(score_week(45, STEADY, 2, 10, 10)["kind"], "spike")
+        # very regular weeks: a high z-score for a move of a few percent
+        regular = [100, 100.5, 99.5, 100, 100.2, 99.8, 100, 100.1]
+        self.assertAlmostEqual(median_mad(regular)[1], 0.15)  # z(104) = 18
+        self.assertIsNone(score_week(104, regular, 3.5, 50, 10))
+        self.assertIsNone(score_week(96, regular, 3.5, 50, 10))
+        self.assertEqual(score_week(104, regular, 3.5, 3, 10)["kind"], "spike")
 
     def test_drop_is_flagged(self):
         result = score_week(10, STEADY, 3.5, 50, 10)
