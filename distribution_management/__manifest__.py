@@ -39,11 +39,13 @@
         "views/dms_rebate_views.xml",
         "report/dms_statement_report.xml",
         "views/dms_statement_views.xml",
+        "views/dms_anomaly_views.xml",
         "views/res_config_settings_views.xml",
         "report/dms_sale_report_views.xml",
         "report/dms_distributor_ranking_views.xml",
         "wizards/dms_state_reason_wizard_views.xml",
         "wizards/dms_settlement_wizard_views.xml",
+        "wizards/dms_anomaly_dismiss_wizard_views.xml",
         "views/dms_application_templates.xml",
         "views/portal_dealer_templates.xml",
         "views/portal_return_templates.xml",
@@ -64,6 +66,7 @@
         "demo/dms_sale_report_demo.xml",
         "demo/dms_announcement_demo.xml",
         "demo/dms_rebate_demo.xml",
+        "demo/dms_anomaly_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -15,3 +15,4 @@ from . import test_sale_report
 from . import test_announcement
 from . import test_rebate
 from . import test_statement
+from . import test_anomaly
