@@ -3,3 +3,4 @@ from . import portal_dealer
 from . import portal_return
 from . import portal_promotion
 from . import portal_commission
+from . import portal_stock

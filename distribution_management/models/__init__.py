@@ -15,3 +15,10 @@ from . import dms_commission_line
 from . import dms_settlement
 from . import dms_withdrawal
 from . import account_move
+from . import stock_warehouse
+from . import stock_picking
+from . import stock_move
+from . import dms_stock_alert_rule
+from . import dms_stock_alert
+from . import dms_dealer_stock_report
+from . import dms_allocation
