@@ -57,6 +57,7 @@
         "demo/loyalty_program_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/dms_commission_demo.xml",
+        "demo/dms_stock_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

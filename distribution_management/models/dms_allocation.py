@@ -36,7 +36,6 @@ class DmsAllocation(models.Model):
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     source_warehouse_id = fields.Many2one(
         "stock.warehouse",
-        string="Source Warehouse",
         required=True,
         readonly=True,
         check_company=True,
@@ -426,3 +425,7 @@ class DmsAllocationLine(models.Model):
     quantity = fields.Float(string="Allocated", digits="Product Unit of Measure")
     explanation = fields.Char(readonly=True)
     picking_id = fields.Many2one("stock.picking", string="Transfer", readonly=True)
+
+    @api.constrains("quantity", "warehouse_id")
+    def _check_quantity(self):
+        self.allocation_id._check_quantities()

@@ -9,6 +9,15 @@ from odoo.tools import SQL, float_compare, float_is_zero, float_round, split_eve
 
 _logger = logging.getLogger(__name__)
 
+# computed from the quants and moves when read, never stored
+FIGURE_FIELDS = [
+    "qty_on_hand",
+    "daily_demand",
+    "cover_days",
+    "threshold_qty",
+    "suggested_qty",
+    "suggestion_note",
+]
 # (product, warehouse) pairs evaluated per batch of the nightly full scan
 FULL_SCAN_BATCH = 1000
 
@@ -46,7 +55,6 @@ class DmsStockAlert(models.Model):
 
     rule_id = fields.Many2one(
         "dms.stock.alert.rule",
-        string="Rule",
         required=True,
         readonly=True,
         index=True,
@@ -487,6 +495,7 @@ class DmsStockAlert(models.Model):
         self.ensure_one()
         self.check_access("write")
         self._check_open()
+        self.invalidate_recordset(FIGURE_FIELDS)  # the rule may have changed
         threshold = self.threshold_qty
         target = self._round_up(self.qty_on_hand + self.suggested_qty)
         target = max(target, self._round_up(threshold))
@@ -628,6 +637,7 @@ class DmsStockAlert(models.Model):
         self.ensure_one()
         self.check_access("write")
         self._check_open()
+        self.invalidate_recordset(FIGURE_FIELDS)  # the rule may have changed
         if float_is_zero(
             self.suggested_qty, precision_rounding=self.product_id.uom_id.rounding
         ):

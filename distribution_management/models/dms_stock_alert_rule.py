@@ -29,7 +29,6 @@ class DmsStockAlertRule(models.Model):
     )
     product_id = fields.Many2one(
         "product.product",
-        string="Product",
         index=True,
         check_company=True,
         domain="[('is_storable', '=', True)]",
@@ -40,12 +39,9 @@ class DmsStockAlertRule(models.Model):
         index=True,
         help="The category and its sub-categories.",
     )
-    warehouse_id = fields.Many2one(
-        "stock.warehouse", string="Warehouse", check_company=True
-    )
+    warehouse_id = fields.Many2one("stock.warehouse", check_company=True)
     grid_id = fields.Many2one(
         "dms.grid",
-        string="Grid",
         check_company=True,
         help="Watch the serving warehouse of this grid (its own, or its nearest "
         "ancestor's).",

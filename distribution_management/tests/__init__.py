@@ -11,3 +11,6 @@ from . import test_return
 from . import test_commission
 from . import test_click_everywhere
 from . import test_commission_payout
+from . import test_stock_alert
+from . import test_dealer_stock
+from . import test_grid_allocation

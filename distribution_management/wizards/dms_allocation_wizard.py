@@ -25,7 +25,6 @@ class DmsAllocationWizard(models.TransientModel):
     uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     source_warehouse_id = fields.Many2one(
         "stock.warehouse",
-        string="Source Warehouse",
         required=True,
         check_company=True,
         default=lambda self: self.env.user._get_default_warehouse_id(),
@@ -103,6 +102,19 @@ class DmsAllocationWizard(models.TransientModel):
         self.ensure_one()
         if not self.line_ids:
             raise UserError(_("Choose the product, the source warehouse and grids."))
+        # checked before anything is written
+        self.env["dms.allocation"].new(
+            {
+                "product_id": self.product_id.id,
+                "source_warehouse_id": self.source_warehouse_id.id,
+            }
+        )._check_lines(
+            [
+                (line.dms_grid_id, line.warehouse_id, line.quantity)
+                for line in self.line_ids
+            ],
+            self.available_qty,
+        )
         allocation = self.env["dms.allocation"].create(
             {
                 "product_id": self.product_id.id,

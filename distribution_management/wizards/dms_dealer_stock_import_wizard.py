@@ -19,7 +19,7 @@ class DmsDealerStockImportWizard(models.TransientModel):
         domain="[('dms_state', '=', 'approved')]",
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
-    file = fields.Binary(required=True, attachment=False)
+    file = fields.Binary(attachment=False)
     filename = fields.Char()
     template_file = fields.Binary(
         string="Template", readonly=True, default=lambda self: self._default_template()
