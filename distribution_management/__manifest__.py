@@ -46,6 +46,11 @@
         "wizards/dms_state_reason_wizard_views.xml",
         "wizards/dms_settlement_wizard_views.xml",
         "wizards/dms_anomaly_dismiss_wizard_views.xml",
+        "views/dms_stock_alert_views.xml",
+        "views/dms_dealer_stock_report_views.xml",
+        "views/dms_allocation_views.xml",
+        "wizards/dms_dealer_stock_import_wizard_views.xml",
+        "wizards/dms_allocation_wizard_views.xml",
         "views/dms_application_templates.xml",
         "views/portal_dealer_templates.xml",
         "views/portal_return_templates.xml",
@@ -53,6 +58,7 @@
         "views/portal_commission_templates.xml",
         "views/portal_announcement_templates.xml",
         "views/portal_rebate_templates.xml",
+        "views/portal_stock_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -67,6 +73,7 @@
         "demo/dms_announcement_demo.xml",
         "demo/dms_rebate_demo.xml",
         "demo/dms_anomaly_demo.xml",
+        "demo/dms_stock_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

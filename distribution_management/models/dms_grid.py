@@ -105,6 +105,15 @@ class DmsGrid(models.Model):
     warehouse_id = fields.Many2one(
         "stock.warehouse", string="Serving Warehouse", check_company=True
     )
+    serving_warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Effective Serving Warehouse",
+        compute="_compute_serving_warehouse_id",
+        store=True,
+        index=True,
+        recursive=True,
+        help="The warehouse of this grid, or of its nearest ancestor that has one.",
+    )
     # matching criteria, from the broadest to the most precise
     country_id = fields.Many2one("res.country")
     state_ids = fields.Many2many(
@@ -147,6 +156,13 @@ class DmsGrid(models.Model):
                 grid.complete_name = f"{grid.parent_id.complete_name} / {grid.name}"
             else:
                 grid.complete_name = grid.name
+
+    @api.depends("warehouse_id", "parent_id.serving_warehouse_id")
+    def _compute_serving_warehouse_id(self):
+        for grid in self:
+            grid.serving_warehouse_id = (
+                grid.warehouse_id or grid.parent_id.serving_warehouse_id
+            )
 
     def _compute_distributor_count(self):
         groups = self.env["res.partner"]._read_group(
