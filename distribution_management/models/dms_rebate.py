@@ -163,9 +163,10 @@ class DmsRebate(models.Model):
             else:
                 reward = format_amount(self.env, nxt.fixed_amount, rebate.currency_id)
             if rebate.basis == "quantity":
+                units = f"{rebate.gap:g}"
                 rebate.progress_message = _(
                     "Sell %(gap)s more units to reach %(reward)s.",
-                    gap=f"{rebate.gap:g}",
+                    gap=units,
                     reward=reward,
                 )
             else:
