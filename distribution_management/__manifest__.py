@@ -16,6 +16,7 @@
         "sale_loyalty",
         "sale_margin",
         "web_hierarchy",
+        "spreadsheet_dashboard",
     ],
     "data": [
         "security/dms_security.xml",
@@ -48,6 +49,7 @@
         "views/portal_commission_templates.xml",
         "views/portal_announcement_templates.xml",
         "views/menus.xml",
+        "data/dms_dashboard_data.xml",
     ],
     "demo": [
         "demo/dms_tier_demo.xml",

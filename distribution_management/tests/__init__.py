@@ -13,3 +13,4 @@ from . import test_click_everywhere
 from . import test_commission_payout
 from . import test_sale_report
 from . import test_announcement
+from . import test_dashboard
