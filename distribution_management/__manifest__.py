@@ -26,6 +26,7 @@
         "data/dms_sale_data.xml",
         "data/ir_sequence_data.xml",
         "data/dms_announcement_data.xml",
+        "wizards/dms_export_wizard_views.xml",
         "views/dms_tier_views.xml",
         "views/dms_grid_views.xml",
         "views/dms_document_views.xml",
@@ -67,5 +68,6 @@
             "distribution_management/static/tests/tours/*.js",
         ],
     },
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "application": True,
 }

@@ -14,3 +14,4 @@ from . import test_commission_payout
 from . import test_sale_report
 from . import test_announcement
 from . import test_dashboard
+from . import test_xlsx_export

@@ -1,2 +1,3 @@
 from . import dms_state_reason_wizard
 from . import dms_settlement_wizard
+from . import dms_export_wizard
