@@ -412,6 +412,10 @@ class DmsExportWizard(models.TransientModel):
             # a server-side cursor: PostgreSQL hands the rows over in batches
             self.env.flush_all()
             cr = self.env.cr
+            # every row is fetched: plan for the whole result, not the first rows
+            cr.execute("SHOW cursor_tuple_fraction")
+            [tuple_fraction] = cr.fetchone()
+            cr.execute("SET LOCAL cursor_tuple_fraction = 1.0")
             cr.execute(SQL("DECLARE dms_xlsx_export NO SCROLL CURSOR FOR %s", select))
             try:
                 while True:
@@ -426,6 +430,12 @@ class DmsExportWizard(models.TransientModel):
                                 writers[col](sheet, row, col, value)
             finally:
                 cr.execute(SQL("CLOSE dms_xlsx_export"))
+                cr.execute(
+                    SQL(
+                        "SELECT set_config('cursor_tuple_fraction', %s, true)",
+                        tuple_fraction,
+                    )
+                )
             sheet.autofilter(0, 0, row, len(columns) - 1)
         finally:
             workbook.close()
