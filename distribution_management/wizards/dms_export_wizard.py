@@ -266,7 +266,7 @@ class DmsExportWizard(models.TransientModel):
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
+            "target": "download",
         }
 
     def _export_title(self):
