@@ -16,6 +16,7 @@
         "sale_loyalty",
         "sale_margin",
         "web_hierarchy",
+        "spreadsheet_dashboard",
     ],
     "data": [
         "security/dms_security.xml",
@@ -25,6 +26,7 @@
         "data/dms_sale_data.xml",
         "data/ir_sequence_data.xml",
         "data/dms_announcement_data.xml",
+        "wizards/dms_export_wizard_views.xml",
         "views/dms_tier_views.xml",
         "views/dms_grid_views.xml",
         "views/dms_document_views.xml",
@@ -60,6 +62,7 @@
         "views/portal_rebate_templates.xml",
         "views/portal_stock_templates.xml",
         "views/menus.xml",
+        "data/dms_dashboard_data.xml",
     ],
     "demo": [
         "demo/dms_tier_demo.xml",
@@ -80,5 +83,6 @@
             "distribution_management/static/tests/tours/*.js",
         ],
     },
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "application": True,
 }

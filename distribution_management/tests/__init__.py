@@ -19,3 +19,5 @@ from . import test_anomaly
 from . import test_stock_alert
 from . import test_dealer_stock
 from . import test_grid_allocation
+from . import test_dashboard
+from . import test_xlsx_export
