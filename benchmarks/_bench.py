@@ -6,7 +6,8 @@ import contextlib
 import time
 
 import odoo
-from odoo.tools import config
+from odoo import Command
+from odoo.tools import SQL, config
 
 
 def parser(description):
@@ -55,3 +56,48 @@ def timer(label, results):
     yield
     results[label] = time.perf_counter() - start
     print(f"{label}: {results[label]:.2f} s", flush=True)
+
+
+def ledger_sources(env, prefix, lines, beneficiaries):
+    """Distributors named ``prefix``… and one customer invoice with enough
+    lines for ``lines`` ledger lines spread over them (one line per invoice
+    line and distributor). Returns (partners, invoice)."""
+    partners = env["res.partner"].create(
+        [{"name": f"{prefix}{index:05d}"} for index in range(beneficiaries)]
+    )
+    invoice = env["account.move"].create(
+        {
+            "move_type": "out_invoice",
+            "partner_id": partners[0].id,
+            "invoice_line_ids": [
+                Command.create(
+                    {"name": f"Sale {index}", "quantity": 1, "price_unit": 100}
+                )
+                for index in range(max(lines // beneficiaries, 1))
+            ],
+        }
+    )
+    env.flush_all()
+    return partners, invoice
+
+
+def cleanup_ledger_sources(reg, prefix):
+    """Delete what ``ledger_sources`` built and the ledger lines, bills and
+    settlements of those distributors."""
+    with environment(reg, commit=True) as env:
+        env.cr.execute(
+            SQL("SELECT id FROM res_partner WHERE name LIKE %s", f"{prefix}%")
+        )
+        partner_ids = [row[0] for row in env.cr.fetchall()]
+        if not partner_ids:
+            return
+        env.cr.execute(
+            SQL(
+                "DELETE FROM dms_commission_line WHERE beneficiary_id = ANY(%s)",
+                partner_ids,
+            )
+        )
+        env.cr.execute(
+            SQL("DELETE FROM account_move WHERE partner_id = ANY(%s)", partner_ids)
+        )
+        env.cr.execute(SQL("DELETE FROM res_partner WHERE id = ANY(%s)", partner_ids))

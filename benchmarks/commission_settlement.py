@@ -16,9 +16,16 @@ Goal: the settlement takes at most 1.3 times what Odoo alone takes.
 
 import sys
 
-from _bench import environment, parser, registry, timer
+from _bench import (
+    cleanup_ledger_sources,
+    environment,
+    ledger_sources,
+    parser,
+    registry,
+    timer,
+)
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tools import SQL
 
 PREFIX = "BENCH commission "
@@ -39,23 +46,7 @@ def build(env, lines, beneficiaries):
             "dms_commission_expense_account_id": expense.id,
         }
     )
-    partners = env["res.partner"].create(
-        [{"name": f"{PREFIX}{index:05d}"} for index in range(beneficiaries)]
-    )
-    per_partner = max(lines // beneficiaries, 1)
-    invoice = env["account.move"].create(
-        {
-            "move_type": "out_invoice",
-            "partner_id": partners[0].id,
-            "invoice_line_ids": [
-                Command.create(
-                    {"name": f"Sale {index}", "quantity": 1, "price_unit": 100}
-                )
-                for index in range(per_partner)
-            ],
-        }
-    )
-    env.flush_all()
+    partners, invoice = ledger_sources(env, PREFIX, lines, beneficiaries)
     today = fields.Date.context_today(env.user)
     env.cr.execute(
         SQL(
@@ -84,26 +75,7 @@ def build(env, lines, beneficiaries):
 
 
 def cleanup(reg):
-    with environment(reg, commit=True) as env:
-        env.cr.execute(
-            SQL(
-                "SELECT id FROM res_partner WHERE name LIKE %s",
-                f"{PREFIX}%",
-            )
-        )
-        partner_ids = [row[0] for row in env.cr.fetchall()]
-        if not partner_ids:
-            return
-        env.cr.execute(
-            SQL(
-                "DELETE FROM dms_commission_line WHERE beneficiary_id = ANY(%s)",
-                partner_ids,
-            )
-        )
-        env.cr.execute(
-            SQL("DELETE FROM account_move WHERE partner_id = ANY(%s)", partner_ids)
-        )
-        env.cr.execute(SQL("DELETE FROM res_partner WHERE id = ANY(%s)", partner_ids))
+    cleanup_ledger_sources(reg, PREFIX)
 
 
 def main():
