@@ -4,6 +4,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
+from .claim_lock import lock_for_claim
+
 
 class DmsReturnRequest(models.Model):
     _name = "dms.return.request"
@@ -110,12 +112,33 @@ class DmsReturnRequest(models.Model):
             request.exchange_picking_count = len(request.exchange_picking_ids)
             request.credit_note_count = len(request.credit_note_ids)
 
-    @api.depends("line_ids.quantity", "line_ids.sale_line_id.price_reduce_taxexcl")
+    @api.depends(
+        "line_ids.quantity",
+        "line_ids.sale_line_id.price_reduce_taxexcl",
+        "sale_order_id.order_line.price_subtotal",
+        "credit_note_ids.amount_untaxed",
+        "state",
+    )
     def _compute_amount_estimated(self):
+        """Untaxed credit of the requested quantities, net of their share of
+        the order's promotions (see ``_dms_promotion_shares``)."""
+        SaleLine = self.env["sale.order.line"].sudo()
         for request in self:
+            credit_notes = request.sudo().credit_note_ids
+            if request.state == "done" and credit_notes:
+                request.amount_estimated = sum(credit_notes.mapped("amount_untaxed"))
+                continue
+            quantities = defaultdict(float)
+            for line in request.line_ids:
+                quantities[line.sale_line_id.sudo()] += line.quantity
             amount = sum(
-                line.quantity * line.sale_line_id.price_reduce_taxexcl
-                for line in request.line_ids
+                quantity * line.price_reduce_taxexcl
+                for line, quantity in quantities.items()
+            )
+            shares = SaleLine._dms_promotion_shares(quantities)
+            amount += sum(
+                reward_line._dms_promotion_untaxed(share)
+                for reward_line, share in shares.items()
             )
             request.amount_estimated = (
                 request.currency_id.round(amount) if request.currency_id else amount
@@ -167,7 +190,11 @@ class DmsReturnRequest(models.Model):
 
     def _check_line_quantities(self):
         """Each quantity positive; per order line, the requested total within
-        what is delivered and not claimed by another open request."""
+        what is delivered and not claimed by another open request.
+
+        Takes the claim lock of the orders first (see claim_lock): a request
+        on the same order at the same time waits, then sees this one."""
+        lock_for_claim(self.sale_order_id.sudo())
         for request in self:
             requested = defaultdict(float)
             for line in request.line_ids:
@@ -432,6 +459,23 @@ class DmsReturnRequest(models.Model):
             Command.create(line._prepare_invoice_line(quantity=quantity))
             for line, quantity in quantities.items()
         ]
+        # the returned units take back their share of the order's promotions;
+        # the share is not linked to the discount line, whose invoiced
+        # quantity stays whole (nothing of it becomes to invoice again)
+        shares = self.env["sale.order.line"].sudo()._dms_promotion_shares(quantities)
+        for reward_line, share in shares.items():
+            line_vals = reward_line._prepare_invoice_line(quantity=1.0)
+            line_vals.pop("sale_line_ids", None)
+            line_vals.update(
+                {
+                    "price_unit": share,
+                    "name": _(
+                        "%(promotion)s (share of the returned products)",
+                        promotion=reward_line.name,
+                    ),
+                }
+            )
+            vals["invoice_line_ids"].append(Command.create(line_vals))
         return vals
 
     def action_create_credit_note(self):
@@ -439,6 +483,8 @@ class DmsReturnRequest(models.Model):
         return) and close the request."""
         self._check_state("approved")
         self.check_access("write")
+        # two clicks at once: the second waits, then finds the request done
+        lock_for_claim(self.sale_order_id.sudo())
         for request in self:
             pending = request._all_return_pickings().filtered(
                 lambda p: p.state not in ("done", "cancel")

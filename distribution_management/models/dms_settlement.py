@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import Command, _, api, fields, models
 from odoo.tools import SQL
 
+from .claim_lock import lock_for_claim
+
 
 class DmsSettlement(models.Model):
     _name = "dms.settlement"
@@ -57,8 +59,9 @@ class DmsSettlement(models.Model):
         """Settle the available commission up to ``date_to``: one settlement
         and one vendor bill per company, currency and beneficiary.
 
-        Lines are taken with ``FOR UPDATE SKIP LOCKED``: two runs at once never
-        settle a line twice. Distributors with a withdrawal waiting for a
+        Distributors and lines are taken with ``SKIP LOCKED``: two runs at once
+        never settle a line twice, and a run never pays a balance a withdrawal
+        request is taking at the same time. Distributors with a withdrawal waiting for a
         decision are left out: their request is decided first.
         """
         date_to = date_to or fields.Date.context_today(self)
@@ -76,8 +79,18 @@ class DmsSettlement(models.Model):
             """,
             date_to,
         )
-        if beneficiaries is not None:
-            query = SQL("%s AND beneficiary_id = ANY(%s)", query, beneficiaries.ids)
+        if beneficiaries is None:
+            self.env.cr.execute(
+                SQL("SELECT DISTINCT beneficiary_id FROM (%s) AS todo", query)
+            )
+            beneficiaries = self.env["res.partner"].browse(
+                row[0] for row in self.env.cr.fetchall()
+            )
+        # the claim lock of each distributor (see claim_lock): one whose
+        # withdrawal is being requested or approved right now is left to a
+        # later run; a request made meanwhile waits for this run, then sees it
+        beneficiaries = lock_for_claim(beneficiaries.sudo(), skip_locked=True)
+        query = SQL("%s AND beneficiary_id = ANY(%s)", query, beneficiaries.ids)
         self.env.cr.execute(SQL("%s ORDER BY id FOR UPDATE SKIP LOCKED", query))
         groups = defaultdict(lambda: [[], 0.0])
         for (

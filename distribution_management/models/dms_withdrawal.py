@@ -1,11 +1,16 @@
 import math
+from collections import defaultdict
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-# first key of the advisory lock taken while a distributor's balance is spent
-WITHDRAWAL_LOCK = 0x646D7377
+from .claim_lock import lock_for_claim
+
+# set by the approval only, never by a create
+DECISION_FIELDS = ("move_id", "decided_by_id", "decision_date", "ledger_line_ids")
+# what a user may write on a withdrawal (everything else goes through actions)
+WRITABLE_FIELDS = {"reject_reason", "message_main_attachment_id"}
 
 
 class DmsWithdrawal(models.Model):
@@ -88,17 +93,74 @@ class DmsWithdrawal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        Partner = self.env["res.partner"]
+        """Every withdrawal is a request checked here, whoever creates it (the
+        portal, an accountant in the form, RPC, an import): an approved
+        distributor, a positive amount above the minimum, covered by the
+        balance; the fee is computed here, never taken from ``vals``. A
+        withdrawal starts as a request: decisions go through the buttons."""
+        # the distributor is read as superuser: the right checked here is the
+        # right to create withdrawals (accountants), not the grid rules
+        Partner = self.env["res.partner"].sudo()
+        # the balance check of each request counts the earlier ones of the batch
+        batch = defaultdict(float)
         for vals in vals_list:
-            if "dms_grid_id" not in vals and vals.get("beneficiary_id"):
-                vals["dms_grid_id"] = Partner.browse(
-                    vals["beneficiary_id"]
-                ).dms_grid_id.id
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("dms.withdrawal") or "/"
+            if vals.get("decision", "requested") != "requested" or any(
+                vals.get(key) for key in DECISION_FIELDS
+            ):
+                raise UserError(
+                    _(
+                        "A withdrawal starts as a request; it is approved or "
+                        "rejected with its buttons."
+                    )
                 )
+            partner = Partner.browse(vals.get("beneficiary_id")).exists()
+            if not partner:
+                raise ValidationError(_("Choose the distributor who withdraws."))
+            partner = partner.commercial_partner_id
+            company = self.env["res.company"].browse(
+                vals.get("company_id") or self.env.company.id
+            )
+            amount, fee = self._check_request(
+                partner, vals.get("amount"), company, batch[partner, company]
+            )
+            batch[partner, company] += amount
+            for key in ("state", "net_amount", "request_date"):
+                vals.pop(key, None)
+            vals.update(
+                {
+                    "beneficiary_id": partner.id,
+                    "company_id": company.id,
+                    "amount": amount,
+                    "fee_amount": fee,
+                    "decision": "requested",
+                    "dms_grid_id": partner.dms_grid_id.id,
+                    "name": self.env["ir.sequence"].next_by_code("dms.withdrawal")
+                    or "/",
+                }
+            )
         return super().create(vals_list)
+
+    def write(self, vals):
+        """Only the reason of a rejection is typed in; amounts, fee and
+        decision change through the actions below (which write as
+        superuser)."""
+        if not self.env.su and set(vals) - WRITABLE_FIELDS:
+            raise UserError(
+                _(
+                    "A withdrawal cannot be edited: approve or reject it with "
+                    "its buttons, or let the distributor request another one."
+                )
+            )
+        return super().write(vals)
+
+    @api.onchange("amount", "company_id")
+    def _onchange_amount_fee(self):
+        """Show the fee of a request typed in the back office (the server
+        computes it again on save)."""
+        company = self.company_id or self.env.company
+        amount = self.amount or 0.0
+        if math.isfinite(amount) and amount > 0:
+            self.fee_amount = self._fee_for(amount, company)
 
     @api.depends("amount", "fee_amount")
     def _compute_net_amount(self):
@@ -129,36 +191,69 @@ class DmsWithdrawal(models.Model):
     @api.model
     def _balances(self, partners, company=None):
         """Commission figures of ``partners`` in ``company``'s currency:
-        {partner_id: {pending, available, paid, requested, balance}}.
+        {partner_id: {pending, available, to_pay, paid, requested, balance}}.
 
         - pending: accrued, not yet available (unpaid invoice, freeze period)
         - available: available ledger lines, net of approved withdrawals
-        - paid: paid out through settlement bills and approved withdrawals
+        - to_pay: in a settlement bill or an approved withdrawal whose bill is
+          not paid yet (draft or posted)
+        - paid: paid out: settlement bills and withdrawal bills that are paid
+          (payment state paid or in payment)
         - requested: withdrawals waiting for a decision
         - balance: what may still be withdrawn (available - requested)
 
-        pending + available + paid is all the commission ever earned.
+        pending + available + to_pay + paid is all the commission ever earned.
         """
         company = company or self.env.company
         Line = self.env["dms.commission.line"]
-        Line.flush_model(["beneficiary_id", "company_id", "state", "amount", "kind"])
+        Line.flush_model(
+            [
+                "beneficiary_id",
+                "company_id",
+                "state",
+                "amount",
+                "kind",
+                "settlement_id",
+                "withdrawal_id",
+            ]
+        )
         self.flush_model(["beneficiary_id", "company_id", "decision", "amount"])
+        self.env["dms.settlement"].flush_model(["move_id"])
+        self.flush_model(["move_id"])
+        self.env["account.move"].flush_model(["payment_state"])
+        paid = SQL("('paid', 'in_payment')")
         self.env.cr.execute(
             SQL(
                 """
-                SELECT beneficiary_id,
-                       sum(amount) FILTER (WHERE state IN ('pending', 'earned')),
-                       sum(amount) FILTER (WHERE state = 'available'),
-                       coalesce(sum(amount) FILTER (WHERE state = 'settled'), 0)
-                       - coalesce(sum(amount) FILTER (
-                             WHERE withdrawal_id IS NOT NULL), 0),
+                SELECT line.beneficiary_id,
+                       sum(line.amount) FILTER (
+                           WHERE line.state IN ('pending', 'earned')),
+                       sum(line.amount) FILTER (WHERE line.state = 'available'),
+                       coalesce(sum(line.amount) FILTER (
+                           WHERE line.state = 'settled'), 0)
+                       - coalesce(sum(line.amount) FILTER (
+                             WHERE line.withdrawal_id IS NOT NULL), 0),
+                       coalesce(sum(line.amount) FILTER (
+                           WHERE line.state = 'settled'
+                             AND settlement_bill.payment_state IN %(paid)s), 0)
+                       - coalesce(sum(line.amount) FILTER (
+                             WHERE line.withdrawal_id IS NOT NULL
+                               AND withdrawal_bill.payment_state IN %(paid)s), 0),
                        0
-                  FROM dms_commission_line
-                 WHERE beneficiary_id = ANY(%(partners)s)
-                   AND company_id = %(company)s
-              GROUP BY beneficiary_id
+                  FROM dms_commission_line line
+             LEFT JOIN dms_settlement settlement
+                    ON settlement.id = line.settlement_id
+             LEFT JOIN account_move settlement_bill
+                    ON settlement_bill.id = settlement.move_id
+             LEFT JOIN dms_withdrawal withdrawal
+                    ON withdrawal.id = line.withdrawal_id
+             LEFT JOIN account_move withdrawal_bill
+                    ON withdrawal_bill.id = withdrawal.move_id
+                 WHERE line.beneficiary_id = ANY(%(partners)s)
+                   AND line.company_id = %(company)s
+              GROUP BY line.beneficiary_id
                  UNION ALL
-                SELECT beneficiary_id, 0, 0, 0, sum(amount)
+                SELECT beneficiary_id, 0, 0, 0, 0, sum(amount)
                   FROM dms_withdrawal
                  WHERE beneficiary_id = ANY(%(partners)s)
                    AND company_id = %(company)s AND decision = 'requested'
@@ -166,9 +261,10 @@ class DmsWithdrawal(models.Model):
                 """,
                 partners=partners.ids,
                 company=company.id,
+                paid=paid,
             )
         )
-        keys = ("pending", "available", "paid", "requested")
+        keys = ("pending", "available", "to_pay", "paid", "requested")
         result = {
             partner.id: dict.fromkeys(keys + ("balance",), 0.0) for partner in partners
         }
@@ -177,6 +273,8 @@ class DmsWithdrawal(models.Model):
                 result[partner_id][key] += value or 0.0
         currency = company.currency_id
         for figures in result.values():
+            # the query gave what left the balance; what is not paid is to pay
+            figures["to_pay"] -= figures["paid"]
             for key in keys:
                 figures[key] = currency.round(figures[key])
             figures["balance"] = currency.round(
@@ -192,25 +290,20 @@ class DmsWithdrawal(models.Model):
         fee += company.dms_withdrawal_fee_fixed
         return company.currency_id.round(min(fee, amount))
 
-    def _lock_beneficiary(self, partner):
-        """Serialise balance checks of one distributor (two requests at once
-        must not both spend the same balance)."""
-        self.env.cr.execute(
-            SQL("SELECT pg_advisory_xact_lock(%s, %s)", WITHDRAWAL_LOCK, partner.id)
-        )
-
-    @api.model
-    def _request(self, partner, amount, company=None):
-        """Create a withdrawal request of ``partner`` after every check.
-
-        Called by the portal (as superuser, after the portal checked who the
-        distributor is) and by the back office."""
-        company = company or self.env.company
+    def _check_request(self, partner, amount, company, already=0.0):
+        """Check a request of ``amount`` by the commercial ``partner``:
+        returns (rounded amount, fee) or raises the refusal the distributor
+        sees. Takes the distributor's claim lock first (see claim_lock), so a
+        request running at the same time waits, then sees this one.
+        ``already``: what earlier requests of the same batch take."""
         currency = company.currency_id
-        partner = partner.commercial_partner_id
         if partner.dms_state != "approved":
             raise UserError(_("Only an approved distributor can withdraw commission."))
-        if not isinstance(amount, int | float) or not math.isfinite(amount):
+        if (
+            isinstance(amount, bool)
+            or not isinstance(amount, int | float)
+            or not math.isfinite(amount)
+        ):
             raise ValidationError(_("Enter the amount to withdraw as a number."))
         amount = currency.round(amount)
         if currency.compare_amounts(amount, 0.0) <= 0:
@@ -231,8 +324,8 @@ class DmsWithdrawal(models.Model):
                     fee=currency.format(fee),
                 )
             )
-        self._lock_beneficiary(partner)
-        balance = self._balances(partner, company)[partner.id]["balance"]
+        lock_for_claim(partner)
+        balance = self._balances(partner, company)[partner.id]["balance"] - already
         if currency.compare_amounts(amount, balance) > 0:
             raise ValidationError(
                 _(
@@ -240,12 +333,20 @@ class DmsWithdrawal(models.Model):
                     balance=currency.format(max(balance, 0.0)),
                 )
             )
+        return amount, fee
+
+    @api.model
+    def _request(self, partner, amount, company=None):
+        """Create a withdrawal request of ``partner`` (checked by ``create``).
+
+        Called by the portal (as superuser, after the portal checked who the
+        distributor is) and by the back office."""
+        company = company or self.env.company
         return self.sudo().create(
             {
-                "beneficiary_id": partner.id,
+                "beneficiary_id": partner.commercial_partner_id.id,
                 "company_id": company.id,
                 "amount": amount,
-                "fee_amount": fee,
             }
         )
 
@@ -269,12 +370,14 @@ class DmsWithdrawal(models.Model):
     def action_approve(self):
         """Debit the ledger and post the vendor bill of the net amount."""
         self._check_accountant()
+        # an approval at the same time (of this request, or a settlement of
+        # the same distributor) waits, then sees this one
+        lock_for_claim(self.beneficiary_id)
         self._check_requested()
         Line = self.env["dms.commission.line"].sudo()
         for withdrawal in self:
             company = withdrawal.company_id
             currency = company.currency_id
-            self._lock_beneficiary(withdrawal.beneficiary_id)
             figures = self._balances(withdrawal.beneficiary_id, company)[
                 withdrawal.beneficiary_id.id
             ]

@@ -112,9 +112,15 @@ class TestWithdrawal(DmsPayoutCommon):
         debit = withdrawal.ledger_line_ids
         self.assertEqual((debit.kind, debit.amount), ("withdrawal", -6.0))
         figures = self._figures(self.dist_c)
+        # the bill is posted, not paid: on its way, not paid out yet
         self.assertEqual(
-            (figures["available"], figures["requested"], figures["paid"]),
-            (4.0, 0.0, 6.0),
+            (
+                figures["available"],
+                figures["requested"],
+                figures["to_pay"],
+                figures["paid"],
+            ),
+            (4.0, 0.0, 6.0, 0.0),
         )
         self.assertEqual(figures["balance"], 4.0)
         # paying the bill marks the withdrawal paid
@@ -122,13 +128,17 @@ class TestWithdrawal(DmsPayoutCommon):
             active_model="account.move", active_ids=bill.ids
         ).create({})._create_payments()
         self.assertEqual(withdrawal.state, "paid")
+        self.assertEqual(self._figures(self.dist_c)["paid"], 6.0)
         # a settlement run pays the rest only: 10.00 - 6.00
         settlement = self.env["dms.settlement"]._settle(beneficiaries=self.dist_c)
         self.assertAlmostEqual(settlement.amount_total, 4.0, places=2)
         self.assertAlmostEqual(settlement.move_id.amount_total, 4.0, places=2)
         self.assertIn(debit, settlement.line_ids)
         figures = self._figures(self.dist_c)
-        self.assertEqual((figures["balance"], figures["paid"]), (0.0, 10.0))
+        # the settlement bill is not paid yet
+        self.assertEqual(
+            (figures["balance"], figures["to_pay"], figures["paid"]), (0.0, 4.0, 6.0)
+        )
 
     def test_bad_requests_write_nothing(self):
         self._available_invoice()
