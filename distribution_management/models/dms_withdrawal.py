@@ -113,13 +113,20 @@ class DmsWithdrawal(models.Model):
                         "rejected with its buttons."
                     )
                 )
-            partner = Partner.browse(vals.get("beneficiary_id")).exists()
+            partner_id = vals.get("beneficiary_id")
+            valid_id = isinstance(partner_id, int) and not isinstance(partner_id, bool)
+            partner = Partner.browse(partner_id if valid_id else ()).exists()
             if not partner:
                 raise ValidationError(_("Choose the distributor who withdraws."))
             partner = partner.commercial_partner_id
-            company = self.env["res.company"].browse(
-                vals.get("company_id") or self.env.company.id
+            company_id = vals.get("company_id") or self.env.company.id
+            company = (
+                self.env["res.company"]
+                .browse(company_id if isinstance(company_id, int) else ())
+                .exists()
             )
+            if not company:
+                raise ValidationError(_("Choose the company that pays the withdrawal."))
             amount, fee = self._check_request(
                 partner, vals.get("amount"), company, batch[partner, company]
             )

@@ -437,6 +437,8 @@ class TestBackOfficeWithdrawal(DmsPayoutCommon):
             ({"amount": 5.0, "decision": "approved"}, UserError, "starts as a request"),
             ({"amount": 5.0, "move_id": 1}, UserError, "starts as a request"),
             ({"amount": 5.0, "beneficiary_id": False}, ValidationError, "distributor"),
+            ({"amount": 5.0, "beneficiary_id": "1"}, ValidationError, "distributor"),
+            ({"amount": 5.0, "company_id": "x"}, ValidationError, "company"),
             (
                 {"amount": 5.0, "beneficiary_id": self.customer.id},
                 UserError,
