@@ -682,3 +682,27 @@ class TestReturnPromotion(DmsPromotionCommon, DmsReturnCommon):
         __, estimate, credit_note = self._return(order, self.fifty, 1)
         self.assertAlmostEqual(estimate, 45.0, places=2)
         self.assertAlmostEqual(credit_note.amount_total, 45.0, places=2)
+
+    def test_taxed_order_full_return_credits_the_invoice(self):
+        tax = self.env["account.tax"].create(
+            {"name": "VAT 15 %", "amount": 15.0, "type_tax_use": "sale"}
+        )
+        product = self.env["product.product"].create(
+            {
+                "name": "Taxed crate",
+                "is_storable": True,
+                "list_price": 50.0,
+                "taxes_id": [Command.set(tax.ids)],
+            }
+        )
+        order, invoice = self._promoted_order([(product, 4, 50.0)])
+        self.assertAlmostEqual(invoice.amount_untaxed, 180.0, places=2)
+        self.assertAlmostEqual(invoice.amount_total, 207.0, places=2)
+        __, estimate, credit_note = self._return(order, product, 1)
+        self.assertAlmostEqual(estimate, 45.0, places=2)
+        self.assertAlmostEqual(credit_note.amount_untaxed, 45.0, places=2)
+        self.assertAlmostEqual(credit_note.amount_total, 51.75, places=2)
+        __, __, rest = self._return(order, product, 3)
+        self.assertAlmostEqual(
+            credit_note.amount_total + rest.amount_total, invoice.amount_total, places=2
+        )
