@@ -4,6 +4,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero, float_round
 
+from .claim_lock import lock_for_claim
 from .dms_stock_alert import fmt_qty, quantity_step
 
 
@@ -325,7 +326,12 @@ class DmsAllocation(models.Model):
     # ------------------------------------------------------------------
     def action_create_transfers(self):
         """One internal transfer per grid with a quantity, after checking the
-        quantities against what is available now."""
+        quantities against what is available now.
+
+        Takes the claim lock of the source warehouses first (see claim_lock):
+        two allocations from one warehouse at once never hand out the same
+        free stock; the second waits, then sees the first one's reservations."""
+        lock_for_claim(self.source_warehouse_id.sudo())
         for allocation in self:
             if allocation.state != "draft":
                 raise UserError(
