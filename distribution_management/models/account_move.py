@@ -35,9 +35,19 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         """Accrue commissions on every posting path (button, mass posting,
         auto-post, credit notes of a reversal)."""
+        self._dms_default_invoice_date()
         posted = super()._post(soft=soft)
         posted._dms_accrue_commission()
         return posted
+
+    def _dms_default_invoice_date(self):
+        """A customer document posted without a date is dated today in the
+        company's calendar (Odoo would take the poster's timezone): the
+        commission, freeze period, rebate and tier windows all count in the
+        company's days, whoever posts."""
+        for move in self:
+            if not move.invoice_date and move.is_sale_document(include_receipts=True):
+                move.invoice_date = move.company_id._dms_today()
 
     def _dms_accrue_commission(self):
         customer_moves = self.filtered(

@@ -332,7 +332,7 @@ class DmsCommissionLine(models.Model):
             )
         )
         Rule = self.env["dms.commission.rule"]
-        today = fields.Date.context_today(self)
+        today = company._dms_today()
         expected = defaultdict(float)
         fixed_done = set()
         for line in order_lines:
@@ -374,7 +374,7 @@ class DmsCommissionLine(models.Model):
         levels.pop(partner.id)
         if not levels:
             return []
-        today = fields.Date.context_today(self)
+        today = company._dms_today()
         month_start = today.replace(day=1)
         year_start = today - relativedelta(months=12)
         groups = (
@@ -455,7 +455,7 @@ class DmsCommissionLine(models.Model):
                 kind="reversal",
                 amount=-line.amount,
                 base_amount=-line.base_amount,
-                date=fields.Date.context_today(self),
+                date=line.company_id._dms_today(),
                 state="earned",
             )
             vals_list.append(vals)
@@ -475,7 +475,7 @@ class DmsCommissionLine(models.Model):
         self.search(
             [
                 ("state", "=", "earned"),
-                ("available_date", "<=", fields.Date.context_today(self)),
+                *self.env["res.company"]._dms_today_domain("available_date", "<="),
             ]
         ).write({"state": "available"})
         return True
