@@ -42,12 +42,17 @@ class AccountMove(models.Model):
 
     def _dms_default_invoice_date(self):
         """A customer document posted without a date is dated today in the
-        company's calendar (Odoo would take the poster's timezone): the
-        commission, freeze period, rebate and tier windows all count in the
-        company's days, whoever posts."""
-        for move in self:
-            if not move.invoice_date and move.is_sale_document(include_receipts=True):
-                move.invoice_date = move.company_id._dms_today()
+        company's calendar (Odoo would take the poster's day): the commission,
+        freeze period, rebate and tier windows count in the company's days.
+        Never later than the poster's own day though: Odoo's posting would
+        then hold the document back as a future entry."""
+        moves = self.filtered(
+            lambda m: not m.invoice_date and m.is_sale_document(include_receipts=True)
+        )
+        if moves:
+            user_today = fields.Date.context_today(self)
+            for move in moves:
+                move.invoice_date = min(move.company_id._dms_today(), user_today)
 
     def _dms_accrue_commission(self):
         customer_moves = self.filtered(

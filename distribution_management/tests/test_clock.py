@@ -364,6 +364,8 @@ def _clock_variant(base, name, moment, user_tz, company_tz):
                 "__module__": __name__,
                 "__doc__": f"{base.__name__} at {moment} UTC, user in {user_tz}, "
                 f"company in {company_tz or 'UTC'}.",
+                # Odoo's loader only takes a class's own methods otherwise
+                "allow_inherited_tests_method": True,
                 "freeze_time": moment,
                 "dms_user_tz": user_tz,
                 "dms_company_tz": company_tz,
