@@ -380,12 +380,14 @@ class DmsCommissionLine(models.Model):
         groups = (
             self.env["sale.order"]
             .sudo()
+            # months of the company's calendar
+            .with_context(tz=company._dms_tz().zone)
             ._read_group(
                 [
                     ("dms_distributor_id", "in", list(levels)),
                     ("state", "=", "sale"),
                     ("company_id", "=", company.id),
-                    ("date_order", ">=", year_start),
+                    ("date_order", ">=", company._dms_date_to_utc(year_start)),
                 ],
                 ["dms_distributor_id", "currency_id", "date_order:month"],
                 ["amount_untaxed:sum", "__count"],
