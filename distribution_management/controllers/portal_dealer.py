@@ -102,6 +102,8 @@ class DmsDealerPortal(CustomerPortal):
     # ------------------------------------------------------------------
     def _dealer_promotions(self, dealer):
         """Running promotions open to the dealer's tier and grid."""
+        # the day sale_loyalty itself applies programs on (the user's day):
+        # the list shows what the dealer's order would get
         today = fields.Date.context_today(request.env.user)
         programs = (
             request.env["loyalty.program"]

@@ -49,7 +49,7 @@ class DmsRebatePortal(DmsDealerPortal):
         # the running periods, computed now for this dealer only
         programs._current_rebates(partners=dealer)
         Rebate = request.env["dms.rebate"]
-        today = request.env.cr.now().date()
+        today = company._dms_today()
         rebates = Rebate.search([("partner_id", "=", dealer.id)], limit=40)
         values = self._prepare_portal_layout_values()
         values.update(

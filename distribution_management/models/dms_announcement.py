@@ -43,9 +43,10 @@ class DmsAnnouncement(models.Model):
     date_start = fields.Date(
         string="Visible From",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._dms_today(),
         tracking=True,
-        help="First day the dealers see the announcement in their portal.",
+        help="First day the dealers see the announcement in their portal (a day "
+        "of the company's calendar, whatever the timezone of the dealer).",
     )
     date_end = fields.Date(
         string="Visible Until",
@@ -124,11 +125,11 @@ class DmsAnnouncement(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
-    @api.depends("state", "date_start", "date_end")
-    @api.depends_context("tz")
+    @api.depends("state", "date_start", "date_end", "company_id")
     def _compute_publication_status(self):
-        today = fields.Date.context_today(self)
+        # days of the company's calendar: the same for every reader
         for announcement in self:
+            today = announcement.company_id._dms_today()
             status = announcement.state
             if status == "published":
                 if announcement.date_start and announcement.date_start > today:
@@ -142,14 +143,30 @@ class DmsAnnouncement(models.Model):
 
     @api.model
     def _live_domain(self):
-        today = fields.Date.context_today(self)
-        return [
-            ("state", "=", "published"),
-            ("date_start", "<=", today),
-            "|",
-            ("date_end", "=", False),
-            ("date_end", ">=", today),
-        ]
+        """Published and between its first and last day, today being the day
+        of each announcement's company (not the reader's: a dealer without a
+        timezone sees an announcement published after the company's midnight
+        at once)."""
+        by_day = {}
+        for company in self.env["res.company"].sudo().search([]):
+            by_day.setdefault(company._dms_today(), []).append(company.id)
+        return expression.AND(
+            [
+                [("state", "=", "published")],
+                expression.OR(
+                    [
+                        [
+                            ("company_id", "in", company_ids),
+                            ("date_start", "<=", today),
+                            "|",
+                            ("date_end", "=", False),
+                            ("date_end", ">=", today),
+                        ]
+                        for today, company_ids in by_day.items()
+                    ]
+                ),
+            ]
+        )
 
     def _search_is_live(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -25,9 +25,8 @@ its whole sub-tree as well.
 """
 
 import json
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-import pytz
 from markupsafe import Markup, escape
 
 from odoo import Command, _, api, fields, models
@@ -561,7 +560,7 @@ class DmsAnomaly(models.Model):
                 "default_company_id": self.company_id.id,
                 "default_dms_grid_ids": [Command.set(self.dms_grid_id.ids)],
                 "default_date_from": fields.Date.to_string(
-                    fields.Date.context_today(self)
+                    self.company_id._dms_today()
                 ),
             },
         }
@@ -573,13 +572,7 @@ class DmsAnomaly(models.Model):
     def _week_bounds_utc(self, company, *days):
         """UTC datetimes of the local midnights of ``days``, in the timezone of
         the company's address (UTC if it has none)."""
-        tz = pytz.timezone(company.partner_id.tz or "UTC")
-        return tuple(
-            tz.localize(datetime.combine(day, time.min))
-            .astimezone(pytz.utc)
-            .replace(tzinfo=None)
-            for day in days
-        )
+        return tuple(company._dms_date_to_utc(day) for day in days)
 
     @api.model
     def _series_query(self, company, grid_ids, week_start, settings):
@@ -739,8 +732,6 @@ class DmsAnomaly(models.Model):
             grids = Grid.search(domain)
         else:
             grids = grids.sudo()
-        if week_start is None:
-            week_start = last_complete_week(fields.Date.context_today(self))
         self.env["sale.order"].flush_model(
             ["state", "company_id", "date_order", "dms_grid_id", "currency_rate"]
         )
@@ -765,14 +756,15 @@ class DmsAnomaly(models.Model):
         for company in grids.company_id:
             company_grids = grids.filtered(lambda g, c=company: g.company_id == c)
             settings = self._settings(company)
+            # the last complete week of the company's calendar, the one its
+            # week bounds are computed in: never the cron user's day
+            week = week_start or last_complete_week(company._dms_today())
             cr = self.env.cr
-            cr.execute(
-                self._series_query(company, company_grids.ids, week_start, settings)
-            )
+            cr.execute(self._series_query(company, company_grids.ids, week, settings))
             found = []
             while rows := cr.fetchmany(20000):
                 found += self._score_rows(rows, settings)
-            created |= self._create_anomalies(company, week_start, settings, found)
+            created |= self._create_anomalies(company, week, settings, found)
         return created
 
     @api.model
@@ -865,7 +857,6 @@ class DmsAnomaly(models.Model):
             "mail.mail_activity_data_todo", raise_if_not_found=False
         )
         model_id = self.env["ir.model"]._get_id(self._name)
-        today = fields.Date.context_today(self)
         summary = _("Check this grid anomaly")
         vals_list = [
             {
@@ -874,7 +865,7 @@ class DmsAnomaly(models.Model):
                 "activity_type_id": activity_type.id if activity_type else False,
                 "summary": summary,
                 "user_id": user.id,
-                "date_deadline": today,
+                "date_deadline": anomaly.company_id._dms_today(),
                 "automated": True,
             }
             for anomaly in self
@@ -894,7 +885,7 @@ class DmsAnomaly(models.Model):
         system parameter ``<date>|<last grid id>``, a new day starts over."""
         params = self.env["ir.config_parameter"].sudo()
         key = "distribution_management.anomaly_scan"
-        today = fields.Date.to_string(fields.Date.context_today(self))
+        today = fields.Date.to_string(self.env.company._dms_today())
         day, __, last_id = (params.get_param(key) or "").partition("|")
         last_id = int(last_id) if day == today and last_id.isdigit() else 0
         Grid = self.env["dms.grid"].sudo()

@@ -332,7 +332,7 @@ class DmsCommissionLine(models.Model):
             )
         )
         Rule = self.env["dms.commission.rule"]
-        today = fields.Date.context_today(self)
+        today = company._dms_today()
         expected = defaultdict(float)
         fixed_done = set()
         for line in order_lines:
@@ -374,18 +374,20 @@ class DmsCommissionLine(models.Model):
         levels.pop(partner.id)
         if not levels:
             return []
-        today = fields.Date.context_today(self)
+        today = company._dms_today()
         month_start = today.replace(day=1)
         year_start = today - relativedelta(months=12)
         groups = (
             self.env["sale.order"]
             .sudo()
+            # months of the company's calendar
+            .with_context(tz=company._dms_tz().zone)
             ._read_group(
                 [
                     ("dms_distributor_id", "in", list(levels)),
                     ("state", "=", "sale"),
                     ("company_id", "=", company.id),
-                    ("date_order", ">=", year_start),
+                    ("date_order", ">=", company._dms_date_to_utc(year_start)),
                 ],
                 ["dms_distributor_id", "currency_id", "date_order:month"],
                 ["amount_untaxed:sum", "__count"],
@@ -455,7 +457,7 @@ class DmsCommissionLine(models.Model):
                 kind="reversal",
                 amount=-line.amount,
                 base_amount=-line.base_amount,
-                date=fields.Date.context_today(self),
+                date=line.company_id._dms_today(),
                 state="earned",
             )
             vals_list.append(vals)
@@ -475,7 +477,7 @@ class DmsCommissionLine(models.Model):
         self.search(
             [
                 ("state", "=", "earned"),
-                ("available_date", "<=", fields.Date.context_today(self)),
+                *self.env["res.company"]._dms_today_domain("available_date", "<="),
             ]
         ).write({"state": "available"})
         return True

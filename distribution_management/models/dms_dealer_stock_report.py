@@ -2,7 +2,7 @@ import csv
 import io
 import math
 import zipfile
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -76,7 +76,12 @@ class DmsDealerStockReport(models.Model):
         domain="[('dms_state', '=', 'approved')]",
     )
     date = fields.Date(
-        required=True, default=fields.Date.context_today, tracking=True, index=True
+        required=True,
+        default=lambda self: self.env.company._dms_today(),
+        tracking=True,
+        index=True,
+        help="Day of the count, in the company's calendar: the deliveries up to "
+        "the company's midnight ending this day count as sold through.",
     )
     state = fields.Selection(
         [("draft", "Draft"), ("confirmed", "Confirmed"), ("cancel", "Replaced")],
@@ -217,7 +222,7 @@ class DmsDealerStockReport(models.Model):
             {
                 "partner_id": dealer.id,
                 "company_id": dealer._dms_company().id,
-                "date": date or fields.Date.context_today(self),
+                "date": date or dealer._dms_company()._dms_today(),
                 "source": source,
                 "note": note,
                 "line_ids": [
@@ -727,8 +732,11 @@ class DmsDealerStockReportLine(models.Model):
         for report, previous in report_pairs:
             report_ids.append(report.id)
             partner_ids.append(report.partner_id.commercial_partner_id.id)
-            starts.append(datetime.combine(previous.date + timedelta(days=1), time.min))
-            ends.append(datetime.combine(report.date + timedelta(days=1), time.min))
+            # report days are days of the company's calendar: their bounds in
+            # UTC, like the move lines' datetimes
+            company = report.company_id or self.env.company
+            starts.append(company._dms_date_to_utc(previous.date + timedelta(days=1)))
+            ends.append(company._dms_date_to_utc(report.date + timedelta(days=1)))
         self.env.cr.execute(
             SQL(
                 """

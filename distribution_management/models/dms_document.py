@@ -74,7 +74,7 @@ class DmsDocument(models.Model):
 
     @api.depends("expiry_date")
     def _compute_is_expired(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._dms_today()
         for document in self:
             document.is_expired = bool(
                 document.expiry_date and document.expiry_date < today

@@ -298,8 +298,10 @@ class DmsRebate(models.Model):
         """Turn the final rebate of closed periods into posted credit notes
         (or vendor bills), one per dealer and period."""
         self._check_accounting_rights()
-        today = fields.Date.context_today(self)
-        if any(rebate.date_to >= today for rebate in self):
+        if any(
+            rebate.date_to >= rebate.program_id.company_id._dms_today()
+            for rebate in self
+        ):
             raise UserError(_("A rebate can only be settled once its period is over."))
         if self.filtered(lambda r: r.state in ("to_post", "posted", "paid")):
             raise UserError(_("Some of these rebates are already settled."))
@@ -314,7 +316,14 @@ class DmsRebate(models.Model):
         moves = (
             self.env["account.move"]
             .sudo()
-            .create([rebate._prepare_settlement_vals(today) for rebate in todo])
+            .create(
+                [
+                    rebate._prepare_settlement_vals(
+                        rebate.program_id.company_id._dms_today()
+                    )
+                    for rebate in todo
+                ]
+            )
         )
         for rebate, move in zip(todo, moves, strict=True):
             rebate.sudo().settlement_move_id = move

@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_compare, float_round
+from odoo.tools import float_compare, float_round
 
 # months in a period of each type (custom periods are the program's dates)
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
@@ -62,7 +62,7 @@ class DmsRebateProgram(models.Model):
     date_start = fields.Date(
         string="Start Date",
         required=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1),
+        default=lambda self: self.env.company._dms_today().replace(day=1),
         tracking=True,
     )
     date_end = fields.Date(
@@ -286,84 +286,28 @@ class DmsRebateProgram(models.Model):
         """Invoiced sales of ``partner_ids`` between the dates, net of credit
         notes: ``{partner_id: (amount, quantity)}``.
 
-        One aggregate over the journal items for all dealers: the amount is the
-        opposite of the product lines' balances, so it is in the company
-        currency at the rate of each invoice date; quantities are converted to
-        the products' units. Rebate settlements (lines tagged to a rebate) are
+        The definition is the core's net invoiced sales
+        (``res.partner._dms_net_invoiced_sales``, shared with the tier
+        evaluation) restricted to the program's products and categories:
+        journal items of the invoices, in company currency, rebate entries
         left out.
         """
         self.ensure_one()
-        result = dict.fromkeys(partner_ids, (0.0, 0.0))
-        if not partner_ids:
-            return result
-        self.env["account.move.line"].flush_model(
-            [
-                "partner_id",
-                "company_id",
-                "parent_state",
-                "display_type",
-                "date",
-                "balance",
-                "quantity",
-                "product_id",
-                "product_uom_id",
-                "dms_rebate_id",
-                "move_id",
-            ]
+        sales = self.env["res.partner"]._dms_net_invoiced_sales(
+            partner_ids,
+            date_from,
+            date_to,
+            self.company_id,
+            products=self.product_ids,
+            categories=self.categ_ids,
         )
-        self.env["account.move"].flush_model(["move_type"])
-        scope = SQL("TRUE")
-        if self.product_ids or self.categ_ids:
-            categ_ids = (
-                self.env["product.category"]
-                .sudo()
-                .search([("id", "child_of", self.categ_ids.ids)])
-                .ids
-                if self.categ_ids
-                else []
+        return {
+            partner_id: (
+                self.currency_id.round(amount),
+                float_round(quantity, precision_rounding=QUANTITY_ROUNDING),
             )
-            scope = SQL(
-                "(aml.product_id = ANY(%s) OR pt.categ_id = ANY(%s))",
-                self.product_ids.ids,
-                categ_ids,
-            )
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT aml.partner_id,
-                       -SUM(aml.balance),
-                       SUM(CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END
-                           * aml.quantity
-                           * COALESCE(pu.factor / NULLIF(lu.factor, 0), 1))
-                  FROM account_move_line aml
-                  JOIN account_move move ON move.id = aml.move_id
-             LEFT JOIN product_product pp ON pp.id = aml.product_id
-             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             LEFT JOIN uom_uom lu ON lu.id = aml.product_uom_id
-             LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
-                 WHERE aml.partner_id = ANY(%(partners)s)
-                   AND aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND aml.display_type = 'product'
-                   AND aml.dms_rebate_id IS NULL
-                   AND aml.date BETWEEN %(date_from)s AND %(date_to)s
-                   AND move.move_type IN ('out_invoice', 'out_refund')
-                   AND %(scope)s
-              GROUP BY aml.partner_id
-                """,
-                partners=list(partner_ids),
-                company=self.company_id.id,
-                date_from=date_from,
-                date_to=date_to,
-                scope=scope,
-            )
-        )
-        for partner_id, amount, quantity in self.env.cr.fetchall():
-            result[partner_id] = (
-                self.currency_id.round(amount or 0.0),
-                float_round(quantity or 0.0, precision_rounding=QUANTITY_ROUNDING),
-            )
-        return result
+            for partner_id, (amount, quantity) in sales.items()
+        }
 
     # ------------------------------------------------------------------
     # Brackets
@@ -436,10 +380,9 @@ class DmsRebateProgram(models.Model):
     def _current_rebates(self, day=None, partners=None):
         """Rebate records of the running period of each program, with their
         figures refreshed."""
-        day = day or fields.Date.context_today(self)
         rebates = self.env["dms.rebate"].sudo()
         for program in self:
-            bounds = program._period_bounds(day)
+            bounds = program._period_bounds(day or program.company_id._dms_today())
             if bounds:
                 rebates |= program._ensure_rebates(*bounds, partners=partners)
         rebates._refresh_figures()
@@ -519,8 +462,7 @@ class DmsRebateProgram(models.Model):
         doubles. Returns the accrual entries."""
         self.env["dms.rebate"]._check_accounting_rights()
         cutoff = fields.Date.to_date(cutoff)
-        today = fields.Date.context_today(self)
-        if cutoff > today:
+        if any(cutoff > program.company_id._dms_today() for program in self):
             raise UserError(_("An accrual cannot be dated in the future."))
         Move = self.env["account.move"].sudo()
         accruals = Move
@@ -549,7 +491,7 @@ class DmsRebateProgram(models.Model):
             date_from, date_to = program._period_bounds(cutoff)
             rebates = program._ensure_rebates(date_from, date_to)
             amounts = rebates._figures_at(cutoff)
-            if cutoff == date_to or cutoff >= today:
+            if cutoff == date_to or cutoff >= program.company_id._dms_today():
                 rebates._store_figures(amounts)
             program._cancel_accruals(cutoff)
             line_vals = []
@@ -665,11 +607,12 @@ class DmsRebateProgram(models.Model):
     def _cron_accrue(self):
         """Accrue every program at its last period end (and month end when it
         accrues monthly) of the past month that has no accrual yet."""
-        yesterday = fields.Date.context_today(self) - timedelta(days=1)
-        month_end = yesterday.replace(day=1) - timedelta(days=1)
-        if (yesterday + timedelta(days=1)).day == 1:
-            month_end = yesterday
         for program in self.search([("active", "=", True)]):
+            # the days of the program's company, whoever runs the job
+            yesterday = program.company_id._dms_today() - timedelta(days=1)
+            month_end = yesterday.replace(day=1) - timedelta(days=1)
+            if (yesterday + timedelta(days=1)).day == 1:
+                month_end = yesterday
             candidates = {month_end}
             bounds = program._period_bounds(yesterday)
             if bounds and bounds[1] == yesterday:
@@ -710,7 +653,7 @@ class DmsRebateProgram(models.Model):
         """Refresh the progress of the running periods."""
         self.search([("active", "=", True)])._current_rebates()
         # periods closed within the last year may still receive late entries
-        since = fields.Date.context_today(self) - timedelta(days=366)
+        since = self.env.company._dms_today() - timedelta(days=366)
         open_rebates = self.env["dms.rebate"].search(
             [("state", "in", ("open", "accrued")), ("date_to", ">=", since)]
         )

@@ -64,7 +64,6 @@ class DmsSettlement(models.Model):
         request is taking at the same time. Distributors with a withdrawal waiting for a
         decision are left out: their request is decided first.
         """
-        date_to = date_to or fields.Date.context_today(self)
         Line = self.env["dms.commission.line"].sudo()
         Line.flush_model()
         self.env["dms.withdrawal"].flush_model(["beneficiary_id", "decision"])
@@ -72,12 +71,12 @@ class DmsSettlement(models.Model):
             """
             SELECT id, company_id, currency_id, beneficiary_id, amount
               FROM dms_commission_line
-             WHERE state = 'available' AND settlement_id IS NULL AND date <= %s
+             WHERE state = 'available' AND settlement_id IS NULL AND %s
                AND beneficiary_id NOT IN (
                    SELECT beneficiary_id FROM dms_withdrawal
                     WHERE decision = 'requested')
             """,
-            date_to,
+            self._cutoff_sql(date_to),
         )
         if beneficiaries is None:
             self.env.cr.execute(
@@ -126,12 +125,17 @@ class DmsSettlement(models.Model):
             )
         )
         names = [sequence._next() if sequence else "/" for __ in todo]
+        Company = self.env["res.company"].sudo()
+        days = {
+            company_id: date_to or Company.browse(company_id)._dms_today()
+            for company_id in {group[0] for group in todo}
+        }
         bills = (
             self.env["account.move"]
             .sudo()
             .create(
                 [
-                    self._prepare_bill_vals(name, *group[:3], group[4], date_to)
+                    self._prepare_bill_vals(name, *group[:3], group[4], days[group[0]])
                     for name, group in zip(names, todo, strict=True)
                 ]
             )
@@ -149,7 +153,7 @@ class DmsSettlement(models.Model):
                         "currency_id": currency_id,
                         "beneficiary_id": beneficiary_id,
                         "amount_total": total,
-                        "date": date_to,
+                        "date": days[company_id],
                         "move_id": bill.id,
                     }
                     for name, (
@@ -217,7 +221,23 @@ class DmsSettlement(models.Model):
         self.line_ids.sudo().write({"settlement_id": False, "state": "available"})
 
     @api.model
-    def _settleable_beneficiaries(self, date_to):
+    def _cutoff_sql(self, date_to=None):
+        """Condition on ``dms_commission_line.date``: up to ``date_to``, by
+        default up to today in the calendar of each line's company (whoever
+        runs the settlement, a cron user or an accountant in another tz)."""
+        if date_to:
+            return SQL("date <= %s", date_to)
+        companies = self.env["res.company"].sudo().search([])
+        return SQL(
+            """date <= (SELECT c.day FROM unnest(%s::int[], %s::date[])
+                                     AS c(id, day)
+                         WHERE c.id = company_id)""",
+            companies.ids,
+            [company._dms_today() for company in companies],
+        )
+
+    @api.model
+    def _settleable_beneficiaries(self, date_to=None):
         """Distributors with a positive available commission to settle (and
         no withdrawal waiting for a decision), in id order."""
         self.env["dms.commission.line"].flush_model()
@@ -228,7 +248,7 @@ class DmsSettlement(models.Model):
                 SELECT DISTINCT beneficiary_id FROM (
                     SELECT beneficiary_id FROM dms_commission_line
                      WHERE state = 'available' AND settlement_id IS NULL
-                       AND date <= %s
+                       AND %s
                        AND beneficiary_id NOT IN (
                            SELECT beneficiary_id FROM dms_withdrawal
                             WHERE decision = 'requested')
@@ -236,7 +256,7 @@ class DmsSettlement(models.Model):
                     HAVING sum(amount) > 0) AS positive
               ORDER BY beneficiary_id
                 """,
-                date_to,
+                self._cutoff_sql(date_to),
             )
         )
         partner_ids = [row[0] for row in self.env.cr.fetchall()]
@@ -246,7 +266,7 @@ class DmsSettlement(models.Model):
     def _cron_settle(self, batch_size=500):
         """Settle one batch of distributors per run and report the progress:
         the scheduler runs the job again at once while some are left."""
-        beneficiaries = self._settleable_beneficiaries(fields.Date.context_today(self))
+        beneficiaries = self._settleable_beneficiaries()
         batch = beneficiaries[:batch_size]
         self._settle(beneficiaries=batch)
         self.env["ir.cron"]._notify_progress(

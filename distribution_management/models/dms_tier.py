@@ -95,38 +95,26 @@ class DmsTier(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _dms_rolling_sales(self, partners, date_to=None):
-        """Invoiced untaxed sales net of refunds per commercial partner.
-
-        One grouped query for the whole recordset, in company currency, over
-        each company's rolling window ending at ``date_to`` (today).
-        """
-        date_to = date_to or fields.Date.context_today(self)
+        """Net invoiced sales (``res.partner._dms_net_invoiced_sales``: rebate
+        credit notes left out, refunds of goods deducted) per commercial
+        partner over each company's rolling window of
+        ``dms_tier_rolling_days`` days ending at ``date_to`` (default: today in
+        the company's calendar). One grouped query per company."""
         result = dict.fromkeys(partners.ids, 0.0)
         by_company = {}
         for partner in partners:
             company = partner._dms_company()
             by_company.setdefault(company, self.env["res.partner"])
             by_company[company] |= partner
+        Partner = self.env["res.partner"]
         for company, company_partners in by_company.items():
-            date_from = date_to - timedelta(days=company.dms_tier_rolling_days)
-            groups = (
-                self.env["account.move"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("company_id", "=", company.id),
-                        ("move_type", "in", ("out_invoice", "out_refund")),
-                        ("state", "=", "posted"),
-                        ("commercial_partner_id", "in", company_partners.ids),
-                        ("invoice_date", ">", date_from),
-                        ("invoice_date", "<=", date_to),
-                    ],
-                    ["commercial_partner_id"],
-                    ["amount_untaxed_signed:sum"],
-                )
+            end = date_to or company._dms_today()
+            start = end - timedelta(days=company.dms_tier_rolling_days - 1)
+            sales = Partner._dms_net_invoiced_sales(
+                company_partners, start, end, company
             )
-            for partner, amount in groups:
-                result[partner.id] = amount
+            for partner_id, (amount, __) in sales.items():
+                result[partner_id] = amount
         return result
 
     def _dms_target_tier(self, current, sales):

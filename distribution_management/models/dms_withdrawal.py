@@ -452,7 +452,7 @@ class DmsWithdrawal(models.Model):
 
     def _prepare_ledger_vals(self, kind, amount):
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = self.company_id._dms_today()
         return {
             "beneficiary_id": self.beneficiary_id.id,
             "level": 0,
@@ -502,7 +502,7 @@ class DmsWithdrawal(models.Model):
             "company_id": company.id,
             "journal_id": journal.id,
             "currency_id": self.currency_id.id,
-            "invoice_date": fields.Date.context_today(self),
+            "invoice_date": company._dms_today(),
             "ref": self.name,
             "invoice_line_ids": lines,
         }

@@ -1,5 +1,10 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 
 # China's rules against pyramid selling (禁止传销条例) forbid remunerating more
 # than three levels: the configured depth may be lower, never higher.
@@ -280,3 +285,72 @@ class ResCompany(models.Model):
                 )
             )
         return journal, account
+
+    # ------------------------------------------------------------------
+    # Business calendar: ONE rule for every business date of the add-on
+    # ------------------------------------------------------------------
+    # A business date (cut-off of a settlement, end of a freeze period, period
+    # of a rebate or statement, publication day of an announcement, day of a
+    # dealer stock report, week of an anomaly, tier evaluation window) is a day
+    # of the company's calendar: the timezone of the company's address
+    # (its partner's ``tz``), UTC when the company has none. Never the tz of the
+    # user or cron user who happens to run the code: two users of one company
+    # must see the same "today". Defaults the user sees and edits in a form may
+    # still start from this day; what the user types is taken as a company day.
+    def _dms_tz(self):
+        """pytz timezone of the company's business calendar (``self`` or, when
+        empty, the current company)."""
+        company = self[:1] or self.env.company
+        try:
+            return pytz.timezone(company.partner_id.tz or "UTC")
+        except pytz.UnknownTimeZoneError:
+            return pytz.utc
+
+    def _dms_now_local(self):
+        """Naive datetime: now in the company's calendar."""
+        return (
+            pytz.utc.localize(fields.Datetime.now())
+            .astimezone(self._dms_tz())
+            .replace(tzinfo=None)
+        )
+
+    def _dms_today(self):
+        """Today in the company's calendar (a ``date``)."""
+        return self._dms_now_local().date()
+
+    def _dms_local_date(self, value):
+        """Company day of a naive UTC datetime (as stored by Odoo)."""
+        if not value:
+            return value
+        value = fields.Datetime.to_datetime(value)
+        return pytz.utc.localize(value).astimezone(self._dms_tz()).date()
+
+    @api.model
+    def _dms_today_domain(self, field, operator, company_field="company_id"):
+        """Domain comparing the date ``field`` with today in the calendar of
+        each record's company (every company of the database), e.g.
+        ``("available_date", "<=", today)`` for a cron that runs for all."""
+        by_day = {}
+        for company in self.sudo().search([]):
+            by_day.setdefault(company._dms_today(), []).append(company.id)
+        domains = [
+            ["&", (company_field, "in", ids), (field, operator, day)]
+            for day, ids in by_day.items()
+        ]
+        return expression.OR(domains) if domains else [(0, "=", 1)]
+
+    def _dms_date_to_utc(self, day):
+        """Naive UTC datetime of the start (local midnight) of company day
+        ``day``: compare it with stored datetimes."""
+        day = fields.Date.to_date(day)
+        local = self._dms_tz().localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _dms_date_to_utc_bounds(self, date_from, date_to=None):
+        """``(start, end)`` naive UTC datetimes of the company days
+        ``date_from`` to ``date_to`` included (``start <= dt < end``)."""
+        date_to = fields.Date.to_date(date_to or date_from)
+        return (
+            self._dms_date_to_utc(date_from),
+            self._dms_date_to_utc(date_to + timedelta(days=1)),
+        )

@@ -11,6 +11,11 @@ class ResConfigSettings(models.TransientModel):
     dms_tier_rolling_days = fields.Integer(
         related="company_id.dms_tier_rolling_days", readonly=False
     )
+    dms_company_tz = fields.Selection(
+        related="company_id.partner_id.tz",
+        readonly=False,
+        string="Business Timezone",
+    )
     dms_grant_portal_on_approval = fields.Boolean(
         related="company_id.dms_grant_portal_on_approval", readonly=False
     )

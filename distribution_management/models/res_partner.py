@@ -3,6 +3,7 @@ import secrets
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REFERRAL_RE = re.compile(r"^[A-Z0-9]{4,20}$")
@@ -187,7 +188,7 @@ class ResPartner(models.Model):
     )
     def _compute_dms_checklist(self):
         required = self.env["dms.document.type"].search([("required", "=", True)])
-        today = fields.Date.context_today(self)
+        today = self.env.company._dms_today()
         for partner in self:
             company = partner._dms_company()
             types = required.filtered(
@@ -649,6 +650,102 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Tiers
     # ------------------------------------------------------------------
+    @api.model
+    def _dms_net_invoiced_sales(
+        self, partners, date_from, date_to, company, products=None, categories=None
+    ):
+        """Net invoiced sales: the ONE definition shared by the tier evaluation
+        and the rebate basis. ``{partner id: (amount, quantity)}`` for the
+        commercial ``partners`` (every id present, 0 when nothing sold).
+
+        - posted customer invoices minus posted customer credit notes of
+          ``company``, journal items dated ``date_from`` to ``date_to``
+          (both included, accounting dates);
+        - product lines only (no taxes, no payment terms), the amount is the
+          opposite of their balance: untaxed, in company currency at the rate
+          of each invoice; the quantity is in the products' units;
+        - optionally only ``products`` or products of ``categories`` (and
+          their sub-categories);
+        - rebate entries are NOT sales: a rebate credit note (a move the rebate
+          settlement created, flagged ``dms_rebate_move_kind``) or any journal
+          item tagged to a rebate never lowers the figure, so a rebate payout
+          never lowers the tier of the dealer who earned it. Credit notes of
+          returned goods do.
+
+        One aggregate query for all partners.
+        """
+        partner_ids = list(partners.ids if hasattr(partners, "ids") else partners)
+        result = dict.fromkeys(partner_ids, (0.0, 0.0))
+        if not partner_ids:
+            return result
+        self.env["account.move.line"].flush_model(
+            [
+                "partner_id",
+                "company_id",
+                "parent_state",
+                "display_type",
+                "date",
+                "balance",
+                "quantity",
+                "product_id",
+                "product_uom_id",
+                "dms_rebate_id",
+                "move_id",
+            ]
+        )
+        self.env["account.move"].flush_model(["move_type", "dms_rebate_move_kind"])
+        scope = SQL("TRUE")
+        if products or categories:
+            categ_ids = (
+                self.env["product.category"]
+                .sudo()
+                .search([("id", "child_of", categories.ids)])
+                .ids
+                if categories
+                else []
+            )
+            scope = SQL(
+                "(aml.product_id = ANY(%s) OR pt.categ_id = ANY(%s))",
+                products.ids if products else [],
+                categ_ids,
+            )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT aml.partner_id,
+                       -SUM(aml.balance),
+                       SUM(CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END
+                           * aml.quantity
+                           * COALESCE(pu.factor / NULLIF(lu.factor, 0), 1))
+                  FROM account_move_line aml
+                  JOIN account_move move ON move.id = aml.move_id
+             LEFT JOIN product_product pp ON pp.id = aml.product_id
+             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             LEFT JOIN uom_uom lu ON lu.id = aml.product_uom_id
+             LEFT JOIN uom_uom pu ON pu.id = pt.uom_id
+                 WHERE aml.partner_id = ANY(%(partners)s)
+                   AND aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND aml.display_type = 'product'
+                   AND aml.dms_rebate_id IS NULL
+                   AND move.dms_rebate_move_kind IS NULL
+                   AND aml.date BETWEEN %(date_from)s AND %(date_to)s
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND %(scope)s
+              GROUP BY aml.partner_id
+                """,
+                partners=partner_ids,
+                company=company.id,
+                date_from=date_from,
+                date_to=date_to,
+                scope=scope,
+            )
+        )
+        currency = company.currency_id
+        for partner_id, amount, quantity in self.env.cr.fetchall():
+            result[partner_id] = (currency.round(amount or 0.0), quantity or 0.0)
+        return result
+
     def _dms_evaluate_tier(self, date_to=None):
         """Move each distributor to the tier its rolling sales reach."""
         if not self:

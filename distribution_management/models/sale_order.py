@@ -88,7 +88,7 @@ class SaleOrder(models.Model):
         if link_code:
             codes.add(link_code)
         owners = self.env["res.partner"]._dms_distributors_by_code(codes)
-        today = fields.Date.context_today(self)
+        today = self.company_id[:1]._dms_today()
         for order in self:
             if order.dms_attribution_source == "manual" and order.dms_distributor_id:
                 continue
@@ -400,7 +400,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     def _dms_bind_customers(self):
         """Bind a customer to the distributor whose referral first brought it."""
-        today = fields.Date.context_today(self)
+        today = self.company_id[:1]._dms_today()
         to_bind = {}
         for order in self:
             days = order.company_id.dms_binding_days

@@ -22,3 +22,5 @@ from . import test_grid_allocation
 from . import test_dashboard
 from . import test_xlsx_export
 from . import test_claims
+from . import test_net_sales
+from . import test_clock

@@ -7,10 +7,19 @@ from odoo.tests import TransactionCase, new_test_user
 class DmsCommon(TransactionCase):
     """A small network: two regions with cells, four tiers, distributors."""
 
+    # clock variants (tests/test_clock.py): the timezone of the user running
+    # the tests and of the company, None: as in the database
+    dms_user_tz = None
+    dms_company_tz = None
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        if cls.dms_user_tz is not None:
+            cls.env.user.tz = cls.dms_user_tz
+        if cls.dms_company_tz is not None:
+            cls.env.company.partner_id.tz = cls.dms_company_tz
         # demo grids and distributors would compete with the ones built here
         cls.env["dms.grid"].search([]).action_archive()
         cls.env["res.partner"].search([("dms_state", "!=", False)]).action_archive()

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import psycopg2.errors
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import warmup
@@ -21,7 +21,7 @@ class DmsAnnouncementCommon(DmsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["dms.announcement"].search([]).unlink()
-        cls.today = fields.Date.context_today(cls.env.user)
+        cls.today = cls.company._dms_today()
         cls.dist_zj = cls._create_distributor(
             "Dist ZJ", "approved", zip_code="201203", tier=cls.tier_senior
         )

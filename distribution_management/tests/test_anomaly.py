@@ -81,7 +81,7 @@ class TestAnomaly(DmsCommon):
                 "zip": "510620",
             }
         )
-        cls.week = last_complete_week(fields.Date.context_today(cls.env.user))
+        cls.week = last_complete_week(cls.company._dms_today())
         # weeks ago -> quantities (the analysed week is 1 week ago)
         series = {
             cls.cola: [*STEADY, 160],
@@ -388,7 +388,7 @@ class TestAnomaly(DmsCommon):
                 break
             self.assertLess(calls, 10)
         self.assertEqual(calls, -(-len(grids) // 3))
-        week = last_complete_week(fields.Date.context_today(self.Anomaly))
+        week = last_complete_week(self.company._dms_today())
         self.assertEqual(
             self.Anomaly.search_count(
                 [("dms_grid_id", "in", self.grids.ids), ("week_start", "=", week)]

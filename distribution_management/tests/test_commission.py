@@ -214,8 +214,9 @@ class TestCommission(DmsCommissionCommon):
         auto.write(
             {
                 "auto_post": "at_date",
-                "date": fields.Date.today(),
-                "invoice_date": fields.Date.today(),
+                # the auto-post cron posts up to the user's day (Odoo's rule)
+                "date": fields.Date.context_today(auto),
+                "invoice_date": fields.Date.context_today(auto),
             }
         )
         self.env["account.move"]._autopost_draft_entries()
@@ -227,8 +228,10 @@ class TestCommission(DmsCommissionCommon):
         eur = self.env.ref("base.EUR")
         other = eur if self.company.currency_id == usd else usd
         other.active = True
+        # the invoice is dated the company's day, or the poster's if earlier
+        days = {self.company._dms_today(), fields.Date.context_today(self.env.user)}
         self.env["res.currency.rate"].create(
-            {"currency_id": other.id, "rate": 0.5, "name": fields.Date.today()}
+            [{"currency_id": other.id, "rate": 0.5, "name": day} for day in days]
         )
         invoice = self._invoice(currency=other)
         invoice.action_post()

@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -409,7 +409,7 @@ class TestRebateAccrual(DmsRebateCommon):
         self.assertEqual(rebate.accrued_amount, 330.0)
         for day, message in (
             (date(2024, 2, 15), "not a period end"),
-            (fields.Date.today() + timedelta(days=40), "in the future"),
+            (self.company._dms_today() + timedelta(days=40), "in the future"),
         ):
             with self.subTest(day=day), self.assertRaisesRegex(UserError, message):
                 self.program._accrue(day)
@@ -452,7 +452,7 @@ class TestRebateAccrual(DmsRebateCommon):
         with self.assertRaisesRegex(UserError, "already settled"):
             rebate.with_user(self.accountant).action_settle()
         # the credit note does not lower the basis of the period it is dated in
-        current = self._rebate(self.dist_b, day=fields.Date.today())
+        current = self._rebate(self.dist_b, day=self.company._dms_today())
         if current:
             self.assertEqual(current.basis_amount, 0.0)
 
@@ -475,7 +475,7 @@ class TestRebateAccrual(DmsRebateCommon):
         # a running period cannot be settled
         self.program.date_start = "2024-01-01"
         current = self.program._ensure_rebates(
-            *self.program._period_bounds(fields.Date.today())
+            *self.program._period_bounds(self.company._dms_today())
         ).filtered(lambda r: r.partner_id == self.dist_b)
         with self.assertRaisesRegex(UserError, "period is over"):
             current.action_settle()
@@ -534,7 +534,7 @@ class TestRebateAccrual(DmsRebateCommon):
 
     def test_cron_accrues_once(self):
         self.program.period_type = "month"
-        last_month_end = fields.Date.today().replace(day=1) - timedelta(days=1)
+        last_month_end = self.company._dms_today().replace(day=1) - timedelta(days=1)
         self._move(self.dist_b, 6000, last_month_end)
         self.program._cron_accrue()
         accrual = self._posted("accrual")

@@ -153,7 +153,7 @@ class TestAttribution(DmsSaleCommon):
         self.assertEqual(self.customer.dms_bound_distributor_id, self.dist_a)
         self.assertEqual(
             self.customer.dms_bound_until,
-            fields.Date.context_today(order) + timedelta(days=30),
+            self.company._dms_today() + timedelta(days=30),
         )
         # the next order, without code, is still credited to A
         order2 = self._order(self.customer)

@@ -18,7 +18,9 @@ class DmsDealerStockImportWizard(models.TransientModel):
         required=True,
         domain="[('dms_state', '=', 'approved')]",
     )
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True, default=lambda self: self.env.company._dms_today()
+    )
     file = fields.Binary(attachment=False)
     filename = fields.Char()
     template_file = fields.Binary(

@@ -3,7 +3,7 @@ import os
 import re
 import tempfile
 from collections import namedtuple
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytz
 import xlsxwriter
@@ -217,12 +217,8 @@ class DmsExportWizard(models.TransientModel):
         domain = [self._get_list_domain()]
         field = spec.date_field
         if spec.date_kind == "datetime":
-            # days of the user's time zone
-            tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
-
-            def utc(day):
-                local = tz.localize(datetime.combine(day, time.min))
-                return local.astimezone(pytz.utc).replace(tzinfo=None)
+            # days of the company's calendar, like every business date
+            utc = self.env.company._dms_date_to_utc
 
             if self.date_from:
                 domain.append([(field, ">=", utc(self.date_from))])
@@ -276,7 +272,8 @@ class DmsExportWizard(models.TransientModel):
         parts = [self._export_title()]
         if self.date_from or self.date_to:
             parts.append(
-                f"{self.date_from or ''}~{self.date_to or fields.Date.today()}"
+                f"{self.date_from or ''}~"
+                f"{self.date_to or self.env.company._dms_today()}"
             )
         name = " ".join(parts)
         return re.sub(r'[\\/:*?"<>|]+', "-", name) + ".xlsx"

@@ -21,7 +21,7 @@ class DmsRebateAccrualWizard(models.TransientModel):
     cutoff = fields.Date(
         string="Accrue Up To",
         required=True,
-        default=lambda self: _last_month_end(fields.Date.context_today(self)),
+        default=lambda self: _last_month_end(self.env.company._dms_today()),
         help="A period end of the programs, or a month end for the programs "
         "that accrue monthly. An earlier accrual at this date is replaced.",
     )
@@ -45,14 +45,14 @@ class DmsStatementWizard(models.TransientModel):
     date_from = fields.Date(
         string="From",
         required=True,
-        default=lambda self: _last_month_end(fields.Date.context_today(self)).replace(
+        default=lambda self: _last_month_end(self.env.company._dms_today()).replace(
             day=1
         ),
     )
     date_to = fields.Date(
         string="To",
         required=True,
-        default=lambda self: _last_month_end(fields.Date.context_today(self)),
+        default=lambda self: _last_month_end(self.env.company._dms_today()),
     )
     partner_ids = fields.Many2many(
         "res.partner",

@@ -15,7 +15,7 @@ class DmsSettlementWizard(models.TransientModel):
     date_to = fields.Date(
         string="Up To",
         required=True,
-        default=fields.Date.context_today,
+        default=lambda self: self.env.company._dms_today(),
         help="Available commission dated up to this day is settled.",
     )
     beneficiary_ids = fields.Many2many(
