@@ -2,9 +2,15 @@
 customers, analyses): an access matrix, the refused moves and the Odoo flow
 inside their own grids; the salesperson of portal orders."""
 
+from types import SimpleNamespace
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.http import root
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+
+from odoo.addons.distribution_management.models import sale_order as sale_order_module
 
 from .test_sale import DmsSaleCommon
 
@@ -592,4 +598,111 @@ class TestGridScopingDemo(TransactionCase):
         self.assertTrue(
             self.env["sale.order"].search(south_grids),
             "the demo has South China orders",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestReferralSession(DmsSaleCommon, HttpCase):
+    """A referral link credits the orders of its visitor, in that visit only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.back_office = new_test_user(
+            cls.env,
+            login="bo_sales",
+            password="bo_sales_pw",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.visitor = new_test_user(
+            cls.env,
+            login="ref_visitor",
+            password="ref_visitor_pw",
+            groups="base.group_portal",
+        )
+        cls.other_visitor = new_test_user(
+            cls.env, login="ref_other", groups="base.group_portal"
+        )
+
+    def _follow_link(self):
+        response = self.url_open("/dms/r/BBBB2222", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        sids = {c.value for c in self.opener.cookies if c.name == "session_id"}
+        sessions = [root.session_store.get(sid) for sid in sids]
+        sessions = [session for session in sessions if "dms_referral_code" in session]
+        self.assertEqual(len(sessions), 1)
+        return sessions[0]
+
+    def _order_vals(self, partner):
+        return {
+            "partner_id": partner.id,
+            "order_line": [
+                Command.create({"product_id": self.juice.id, "product_uom_qty": 1})
+            ],
+        }
+
+    def _create_in_visit(self, session, user, partner):
+        """Create an order as ``user`` while serving a request of ``session``."""
+        fake_request = SimpleNamespace(session=session)
+        with patch.object(sale_order_module, "request", fake_request):
+            return (
+                self.env["sale.order"]
+                .with_user(user)
+                .sudo()
+                .create(self._order_vals(partner))
+            )
+
+    def test_internal_user_back_office_order_not_credited(self):
+        self.authenticate("bo_sales", "bo_sales_pw")
+        session = self._follow_link()
+        self.assertEqual(session.get("dms_referral_code"), "BBBB2222")
+        # a quotation created from the back office, in the same session
+        order_id = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/sale.order/create",
+            {
+                "model": "sale.order",
+                "method": "create",
+                "args": [self._order_vals(self.customer)],
+                "kwargs": {},
+            },
+        )
+        order = self.env["sale.order"].browse(order_id)
+        self.assertEqual(order.partner_id, self.customer)
+        self.assertFalse(order.dms_distributor_id)
+        self.assertFalse(order.dms_attribution_source)
+
+    def test_portal_visitor_order_credited(self):
+        self.authenticate("ref_visitor", "ref_visitor_pw")
+        session = self._follow_link()
+        self.assertEqual(session.uid, self.visitor.id)
+        order = self._create_in_visit(session, self.visitor, self.visitor.partner_id)
+        self.assertEqual(order.dms_distributor_id, self.dist_b)
+        self.assertEqual(order.dms_attribution_source, "link")
+        # the same session, but orders created for / by someone else
+        for user in (self.back_office, self.other_visitor):
+            with self.subTest(user=user.login):
+                other = self._create_in_visit(session, user, self.customer)
+                self.assertFalse(other.dms_distributor_id)
+
+    def test_anonymous_visitor_then_login(self):
+        session = self._follow_link()
+        self.assertIsNone(session.uid)
+        public = self.env.ref("base.public_user")
+        order = self._create_in_visit(session, public, self.customer)
+        self.assertEqual(order.dms_attribution_source, "link")
+        # an internal user never, even after following it logged out
+        self.assertFalse(
+            self._create_in_visit(
+                session, self.back_office, self.customer
+            ).dms_distributor_id
+        )
+        # the visitor logs in during the visit: still theirs
+        session.uid = self.visitor.id
+        order = self._create_in_visit(session, self.visitor, self.visitor.partner_id)
+        self.assertEqual(order.dms_distributor_id, self.dist_b)
+        session.uid = self.back_office.id
+        self.assertFalse(
+            self._create_in_visit(
+                session, self.back_office, self.customer
+            ).dms_distributor_id
         )
