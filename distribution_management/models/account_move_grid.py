@@ -18,8 +18,8 @@ class AccountMove(models.Model):
         store=True,
         precompute=True,
         index="btree_not_null",
-        help="Grid of the delivery address (else of the customer), as on the "
-        "sales order.",
+        help="Grid of the delivery address (else of the customer) when the "
+        "entry was made, as on the sales order.",
     )
 
     _dms_scope_fields = frozenset(
@@ -27,12 +27,17 @@ class AccountMove(models.Model):
     )
     _dms_scope_partner_fields = ("partner_id", "partner_shipping_id")
 
-    @api.depends("partner_shipping_id.dms_grid_id", "commercial_partner_id.dms_grid_id")
+    # The grid is taken when the move is made or its partners change, and kept
+    # afterwards: an invoice stays in the grid it was made in when the customer
+    # moves (no search over all moves on every change of a partner's grid). It
+    # reads partner_id.commercial_partner_id, not the move's own (computed later)
+    # commercial_partner_id, so that the INSERT of the move writes it.
+    @api.depends("partner_shipping_id", "partner_id")
     def _compute_dms_grid_id(self):
         for move in self:
             move.dms_grid_id = (
                 move.partner_shipping_id.dms_grid_id
-                or move.commercial_partner_id.dms_grid_id
+                or move.partner_id.commercial_partner_id.dms_grid_id
             )
 
 
@@ -53,7 +58,8 @@ class AccountPayment(models.Model):
     _dms_scope_fields = frozenset({"partner_id"})
     _dms_scope_partner_fields = ("partner_id",)
 
-    @api.depends("partner_id.commercial_partner_id.dms_grid_id")
+    # taken when the payment is made, kept afterwards (as on invoices)
+    @api.depends("partner_id")
     def _compute_dms_grid_id(self):
         for payment in self:
             payment.dms_grid_id = payment.partner_id.commercial_partner_id.dms_grid_id

@@ -20,11 +20,14 @@ class StockPicking(models.Model):
     _dms_scope_fields = frozenset({"partner_id", "sale_id", "group_id", "user_id"})
     _dms_scope_partner_fields = ("partner_id",)
 
-    @api.depends("sale_id.dms_grid_id", "partner_id.dms_grid_id")
+    # Taken when the transfer is made or its order / partner change, kept
+    # afterwards (as on invoices). Reads group_id.sale_id rather than sale_id
+    # (computed from it later), so that the INSERT of the transfer writes it.
+    @api.depends("group_id", "partner_id")
     def _compute_dms_grid_id(self):
         for picking in self:
             picking.dms_grid_id = (
-                picking.sale_id.dms_grid_id or picking.partner_id.dms_grid_id
+                picking.group_id.sale_id.dms_grid_id or picking.partner_id.dms_grid_id
             )
 
     @api.model
