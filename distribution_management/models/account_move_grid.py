@@ -23,7 +23,7 @@ class AccountMove(models.Model):
     )
 
     _dms_scope_fields = frozenset(
-        {"partner_id", "partner_shipping_id", "invoice_user_id"}
+        {"partner_id", "partner_shipping_id", "invoice_user_id", "dms_grid_id"}
     )
     _dms_scope_partner_fields = ("partner_id", "partner_shipping_id")
 
@@ -55,7 +55,7 @@ class AccountPayment(models.Model):
         help="Grid of the partner, for the grid managers' rules.",
     )
 
-    _dms_scope_fields = frozenset({"partner_id"})
+    _dms_scope_fields = frozenset({"partner_id", "dms_grid_id"})
     _dms_scope_partner_fields = ("partner_id",)
 
     # taken when the payment is made, kept afterwards (as on invoices)

@@ -17,7 +17,9 @@ class StockPicking(models.Model):
         "managers' rules.",
     )
 
-    _dms_scope_fields = frozenset({"partner_id", "sale_id", "group_id", "user_id"})
+    _dms_scope_fields = frozenset(
+        {"partner_id", "sale_id", "group_id", "user_id", "dms_grid_id"}
+    )
     _dms_scope_partner_fields = ("partner_id",)
 
     # Taken when the transfer is made or its order / partner change, kept

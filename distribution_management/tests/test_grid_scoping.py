@@ -295,6 +295,20 @@ class TestGridScoping(GridScopingCommon):
                 self.east_order.picking_ids.with_user(self.east_biller),
                 {"partner_id": self.south_customer.id},
             ),
+            # a line into a document of another grid
+            (
+                order.order_line[:1],
+                {"order_id": self.south_order.id},
+            ),
+            # the stored grids themselves
+            (
+                self.east_invoice.with_user(self.east_biller),
+                {"dms_grid_id": self.grid_south.id},
+            ),
+            (
+                self.east_order.picking_ids.with_user(self.east_biller),
+                {"dms_grid_id": self.grid_south.id},
+            ),
         ]
         for record, vals in cases:
             with self.subTest(model=record._name, vals=vals):
