@@ -21,6 +21,7 @@
     "data": [
         "security/dms_security.xml",
         "security/ir.model.access.csv",
+        "security/dms_grid_scope_security.xml",
         "data/dms_document_type_data.xml",
         "data/ir_cron_data.xml",
         "data/dms_sale_data.xml",

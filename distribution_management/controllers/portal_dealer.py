@@ -11,7 +11,7 @@ from odoo.tools import float_compare
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.sale_order import SESSION_REFERRAL_KEY
+from ..models.sale_order import SESSION_REFERRAL_KEY, SESSION_REFERRAL_UID_KEY
 
 # a quick-order line above this quantity is a typing mistake, not an order
 MAX_LINE_QUANTITY = 100000
@@ -35,6 +35,8 @@ class DmsDealerPortal(CustomerPortal):
         if code not in request.env["res.partner"]._dms_distributors_by_code([code]):
             raise NotFound()
         request.session[SESSION_REFERRAL_KEY] = code
+        # only this visitor's orders are credited (see _dms_session_referral_code)
+        request.session[SESSION_REFERRAL_UID_KEY] = request.session.uid
         if "website" in request.env and request.env[
             "ir.module.module"
         ].sudo().search_count(

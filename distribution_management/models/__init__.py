@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import res_users
+from . import dms_grid_scope
 from . import dms_tier
 from . import dms_grid
 from . import dms_anomaly
@@ -16,6 +17,7 @@ from . import dms_commission_line
 from . import dms_settlement
 from . import dms_withdrawal
 from . import account_move
+from . import account_move_grid
 from . import dms_announcement
 from . import dms_announcement_read
 from . import account_move_line

@@ -91,6 +91,13 @@ class ResCompany(models.Model):
         string="Dealer Portal Channel",
         help="Sales channel of the orders dealers place in the portal.",
     )
+    dms_portal_salesperson_id = fields.Many2one(
+        "res.users",
+        string="Default Portal Salesperson",
+        domain="[('share', '=', False), ('company_ids', 'in', id)]",
+        help="Salesperson of portal and referral orders whose distributor has no "
+        "account manager and whose grid has no manager.",
+    )
     dms_referral_team_id = fields.Many2one(
         "crm.team",
         string="Referral Channel",

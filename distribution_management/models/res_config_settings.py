@@ -58,6 +58,9 @@ class ResConfigSettings(models.TransientModel):
     dms_portal_team_id = fields.Many2one(
         related="company_id.dms_portal_team_id", readonly=False
     )
+    dms_portal_salesperson_id = fields.Many2one(
+        related="company_id.dms_portal_salesperson_id", readonly=False
+    )
     dms_referral_team_id = fields.Many2one(
         related="company_id.dms_referral_team_id", readonly=False
     )

@@ -2,7 +2,7 @@ import re
 import secrets
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -352,12 +352,31 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if ADDRESS_FIELDS & set(vals) and "dms_grid_id" not in vals:
             self.filtered(lambda p: not p.dms_grid_manual)._dms_assign_grid()
-        if "dms_grid_id" in vals and not self.env.su:
-            # a grid manager cannot move a distributor out of their grids
-            self.check_access("write")
+        if (
+            (ADDRESS_FIELDS | {"dms_grid_id", "parent_id", "user_id"}) & set(vals)
+            and not self.env.su
+            and self.env.user._dms_is_grid_scoped()
+        ):
+            # a grid manager cannot move a partner (by its grid or its address)
+            # out of their grids
+            self._dms_check_partner_scope()
         if {"dms_tier_id", "dms_pricelist_manual"} & set(vals):
             self._dms_apply_tier_pricelist()
         return res
+
+    def _dms_check_partner_scope(self):
+        try:
+            self.check_access("write")
+        except AccessError:
+            raise AccessError(
+                _(
+                    "You manage the grids %(grids)s only: this change would move "
+                    "%(partner)s to another grid.",
+                    grids=", ".join(self.env.user.dms_grid_ids.mapped("display_name"))
+                    or _("(none)"),
+                    partner=", ".join(self.sudo().mapped("display_name")),
+                )
+            ) from None
 
     def _dms_apply_tier_pricelist(self):
         """Give each distributor its tier's pricelist, unless set by hand."""

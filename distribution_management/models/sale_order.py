@@ -18,10 +18,28 @@ SOURCE_MEDIUMS = {
     "binding": "distribution_management.utm_medium_customer_binding",
 }
 SESSION_REFERRAL_KEY = "dms_referral_code"
+# who followed the link: the session's user id then (None for a visitor)
+SESSION_REFERRAL_UID_KEY = "dms_referral_uid"
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "dms.grid.scope.mixin"]
+
+    _dms_scope_fields = frozenset(
+        {
+            "partner_id",
+            "partner_invoice_id",
+            "partner_shipping_id",
+            "dms_grid_id",
+            "user_id",
+        }
+    )
+    _dms_scope_partner_fields = (
+        "partner_id",
+        "partner_invoice_id",
+        "partner_shipping_id",
+    )
 
     dms_distributor_id = fields.Many2one(
         "res.partner",
@@ -112,11 +130,30 @@ class SaleOrder(models.Model):
 
     @api.model
     def _dms_session_referral_code(self):
-        """Referral code remembered from a /dms/r/<code> link in this visit."""
+        """Referral code remembered from a /dms/r/<code> link in this visit.
+
+        Honoured only for the visitor's own orders: the environment's user is
+        the public or a portal user, the request's session is that user's, and
+        the link was followed by that user (or anonymously, before logging in,
+        in the same session). An internal user's back-office orders, or orders
+        created for someone else, are never credited to a link.
+        """
         try:
-            return request and request.session.get(SESSION_REFERRAL_KEY)
+            session = request and request.session
         except RuntimeError:  # no request bound (cron, shell)
             return None
+        if not session or SESSION_REFERRAL_UID_KEY not in session:
+            return None
+        user = self.env.user
+        if not user.share:
+            return None
+        session_uid = None if user._is_public() else user.id
+        if session.uid != session_uid or session[SESSION_REFERRAL_UID_KEY] not in (
+            None,
+            session_uid,
+        ):
+            return None
+        return session.get(SESSION_REFERRAL_KEY)
 
     @api.constrains("dms_referral_code")
     def _check_dms_referral_code(self):
@@ -131,6 +168,48 @@ class SaleOrder(models.Model):
                         code=order.dms_referral_code,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # Salesperson of portal orders
+    # ------------------------------------------------------------------
+    def _compute_user_id(self):
+        """Orders a portal or public user creates get a salesperson too, so
+        that Odoo's "my documents" filters and rules see them."""
+        res = super()._compute_user_id()
+        if self.env.user.share:
+            for order in self.filtered(lambda o: o.partner_id and not o.user_id):
+                order.user_id = order._dms_portal_salesperson()
+        return res
+
+    def _dms_portal_salesperson(self):
+        """Salesperson of an order from the portal or a referral, first found:
+
+        1. the account manager (salesperson) of the distributor credited with
+           the order, or of the dealer ordering;
+        2. the first manager of the order's grid, else of its nearest parent
+           grid that has one;
+        3. the company's default portal salesperson (Settings).
+        Only internal users of the order's company qualify.
+        """
+        self.ensure_one()
+        company = self.company_id or self.env.company
+
+        def qualifies(user):
+            return user.active and not user.share and company in user.company_ids
+
+        customer = self.partner_id.commercial_partner_id
+        dealer = customer if customer.dms_state == "approved" else None
+        for partner in (self.dms_distributor_id, dealer):
+            user = partner.sudo().user_id if partner else None
+            if user and qualifies(user):
+                return user
+        grid = (self.dms_grid_id or (dealer or customer.browse()).dms_grid_id).sudo()
+        while grid:
+            managers = grid.manager_ids.filtered(qualifies)
+            if managers:
+                return managers[:1]
+            grid = grid.parent_id
+        return company.sudo().dms_portal_salesperson_id
 
     @api.onchange("dms_distributor_id")
     def _onchange_dms_distributor_id(self):
@@ -362,13 +441,15 @@ class SaleOrder(models.Model):
             {
                 "partner_id": dealer.id,
                 "company_id": company.id,
-                "user_id": dealer.user_id.id or False,
                 "order_line": [
                     Command.create({"product_id": product.id, "product_uom_qty": qty})
                     for product, qty in lines
                 ],
             }
         )
+        # whoever runs this (portal user under sudo, a test, a cron), the
+        # salesperson follows the portal precedence
+        order.user_id = order._dms_portal_salesperson()
         order._dms_apply_automatic_rewards()
         order.message_subscribe(partner_ids=contact.ids)
         if company.dms_portal_order_confirm:

@@ -1,9 +1,36 @@
-from odoo import Command, _, api, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "dms.grid.scope.mixin"]
+
+    dms_grid_id = fields.Many2one(
+        "dms.grid",
+        string="Grid",
+        compute="_compute_dms_grid_id",
+        store=True,
+        precompute=True,
+        index="btree_not_null",
+        help="Grid of the sales order (else of the partner), for the grid "
+        "managers' rules.",
+    )
+
+    _dms_scope_fields = frozenset(
+        {"partner_id", "sale_id", "group_id", "user_id", "dms_grid_id"}
+    )
+    _dms_scope_partner_fields = ("partner_id",)
+
+    # Taken when the transfer is made or its order / partner change, kept
+    # afterwards (as on invoices). Reads group_id.sale_id rather than sale_id
+    # (computed from it later), so that the INSERT of the transfer writes it.
+    @api.depends("group_id", "partner_id")
+    def _compute_dms_grid_id(self):
+        for picking in self:
+            picking.dms_grid_id = (
+                picking.group_id.sale_id.dms_grid_id or picking.partner_id.dms_grid_id
+            )
 
     @api.model
     def _dms_create_internal_transfer(self, source, destination, lines, origin=None):

@@ -23,4 +23,5 @@ from . import test_dashboard
 from . import test_xlsx_export
 from . import test_claims
 from . import test_net_sales
+from . import test_grid_scoping
 from . import test_clock

@@ -61,9 +61,17 @@ class TestSecurity(DmsCommon):
             .search([("dms_state", "!=", False)]),
             self.dist_a | self.dist_b | self.dist_c,
         )
-        # ordinary contacts stay visible (sales, invoices keep working)
-        customer = self.env["res.partner"].create({"name": "Walk-in"})
+        # contacts without grid (no address yet): the grid manager who creates
+        # one keeps seeing it, until its address assigns its grid; other grid
+        # managers do not (see test_grid_scoping)
+        customer = (
+            self.env["res.partner"]
+            .with_user(self.south_user)
+            .create({"name": "Walk-in"})
+        )
         self.assertTrue(customer.with_user(self.south_user).read(["name"]))
+        with self.assertRaises(AccessError):
+            customer.with_user(self.pudong_user).read(["name"])
 
     def test_grid_user_documents(self):
         Document = self.env["dms.document"].with_user(self.south_user)
