@@ -4,7 +4,7 @@ from odoo import _, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import content_disposition, request
 
-from ..tools.number import parse_id
+from ..tools.number import format_number, parse_id
 from .portal_dealer import DmsDealerPortal
 
 STOCK_FORM_PRODUCTS = 80
@@ -45,7 +45,7 @@ class DmsStockPortal(DmsDealerPortal):
         )
         if quantities is None:
             quantities = {
-                str(line.product_id.id): f"{line.quantity:g}"
+                str(line.product_id.id): format_number(request.env, line.quantity)
                 for line in latest.line_ids
             }
         values = self._prepare_portal_layout_values()

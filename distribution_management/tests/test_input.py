@@ -20,7 +20,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from ..models.ir_http import _is_our_endpoint
-from ..tools.number import MAX_ID, NumberError, parse_id, parse_number
+from ..tools.number import MAX_ID, NumberError, format_number, parse_id, parse_number
 from ..tools.upload import MAX_UNPACKED_BYTES
 from .common import DmsPortalMixin
 from .test_return import DmsReturnCommon
@@ -126,6 +126,16 @@ class TestNumberParsing(TransactionCase):
         # the example is written the French way
         self.assertEqual(caught.exception.example, "1\xa0234,5")
         self.assertIn("1\xa0234,5", caught.exception.args[0])
+
+    def test_format_reads_back(self):
+        for lang in ("en_US", "zh_CN", "fr_FR"):
+            env = self.env(context={"lang": lang})
+            for value in (0.0, 1.5, 1234.5, 1000000.0, 0.001, 12.25):
+                with self.subTest(lang=lang, value=value):
+                    self.assertEqual(
+                        parse_number(env, format_number(env, value)), value
+                    )
+        self.assertEqual(format_number(self.env(context={"lang": "fr_FR"}), 2.5), "2,5")
 
     def test_ids(self):
         self.assertEqual(parse_id("42"), 42)
@@ -575,21 +585,16 @@ class TestHostileInput(DmsReturnCommon, DmsPortalMixin, HttpCase):
         self.env.invalidate_all()
         return {name: self.env[name].sudo().search_count([]) for name in models}
 
-    def _urls(self, rule, value):
-        """The rule's URL with ``value`` in its string arguments and hostile
-        ids in its integer arguments."""
-        urls = []
-        for number in HOSTILE_IDS:
+    def _url(self, rule, value, number):
+        """The rule's URL with ``value`` in its string arguments and the
+        hostile id ``number`` in its integer arguments."""
 
-            def fill(match, number=number):
-                if match.group(1) == "int":
-                    return str(number)
-                return re.sub(
-                    r"[^A-Za-z0-9]", lambda c: f"%{ord(c.group()):02X}", value
-                )
+        def fill(match):
+            if match.group(1) == "int":
+                return str(number)
+            return re.sub(r"[^A-Za-z0-9]", lambda c: f"%{ord(c.group()):02X}", value)
 
-            urls.append(re.sub(r"<(?:(\w+):)?\w+>", fill, rule.rule))
-        return sorted(set(urls))
+        return re.sub(r"<(?:(\w+):)?\w+>", fill, rule.rule)
 
     def _fields(self, rule, value):
         method = getattr(rule.endpoint, "func", rule.endpoint)
@@ -608,18 +613,17 @@ class TestHostileInput(DmsReturnCommon, DmsPortalMixin, HttpCase):
         return data
 
     def _send(self, rule, csrf):
-        for value in HOSTILE:
-            for url in self._urls(rule, value):
-                if rule.methods is None or "GET" in rule.methods:
-                    query = urlencode(self._fields(rule, value[:1000]))
-                    response = self.url_open(f"{url}?{query}", allow_redirects=False)
-                    self.assertLess(response.status_code, 500, f"GET {url} {value!r}")
-                if rule.methods is None or "POST" in rule.methods:
-                    data = dict(self._fields(rule, value), csrf_token=csrf)
-                    response = self.url_open(url, data=data, allow_redirects=False)
-                    self.assertLess(
-                        response.status_code, 500, f"POST {url} {value[:20]!r}"
-                    )
+        for index, value in enumerate(HOSTILE):
+            # each hostile id in turn: every one meets every route
+            url = self._url(rule, value, HOSTILE_IDS[index % len(HOSTILE_IDS)])
+            if rule.methods is None or "GET" in rule.methods:
+                query = urlencode(self._fields(rule, value[:1000]))
+                response = self.url_open(f"{url}?{query}", allow_redirects=False)
+                self.assertLess(response.status_code, 500, f"GET {url} {value!r}")
+            if rule.methods is None or "POST" in rule.methods:
+                data = dict(self._fields(rule, value), csrf_token=csrf)
+                response = self.url_open(url, data=data, allow_redirects=False)
+                self.assertLess(response.status_code, 500, f"POST {url} {value[:20]!r}")
 
     def test_every_route_with_hostile_values(self):
         before = self._counts()
@@ -672,6 +676,37 @@ class TestHostileInput(DmsReturnCommon, DmsPortalMixin, HttpCase):
             self.assertEqual(response.status_code, 400)
         self.assertEqual(self._counts(), before)
 
+    def test_quick_order_in_the_dealers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        Order = self.env["sale.order"]
+        juice = self.juice.id
+        for lang, typed, quantity in (
+            ("fr_FR", "1,5", 1.5),
+            ("fr_FR", "1 234,5", 1234.5),
+            ("en_US", "1.5", 1.5),
+            ("en_US", "1,234.5", 1234.5),
+            ("en_US", "1,5", None),
+            ("fr_FR", "1.5", None),
+        ):
+            with self.subTest(lang=lang, typed=typed):
+                self.dealer_user.lang = lang
+                self.authenticate("hostile_dealer", "hostile_dealer_pw")
+                csrf = self._csrf("/my/dms")
+                orders = Order.search([])
+                response = self.url_open(
+                    "/my/dms/order",
+                    data={"csrf_token": csrf, f"qty_{juice}": typed},
+                    allow_redirects=False,
+                )
+                new = Order.search([]) - orders
+                if quantity is None:
+                    self.assertEqual(response.status_code, 400)
+                    self.assertIn("is not a quantity", response.text)
+                    self.assertFalse(new)
+                else:
+                    self.assertEqual(response.status_code, 303, response.text[-500:])
+                    self.assertEqual(new.order_line.product_uom_qty, quantity)
+
     def test_amounts_and_quantities(self):
         self.authenticate("hostile_dealer", "hostile_dealer_pw")
         csrf = self._csrf("/my/dms")
@@ -703,4 +738,14 @@ class TestHostileInput(DmsReturnCommon, DmsPortalMixin, HttpCase):
         )
         self.assertEqual(upload.status_code, 400)
         self.assertIn("not a valid XLSX", upload.text)
+        bomb = zip_bomb(MAX_UNPACKED_BYTES + 2**20)
+        start = time.monotonic()
+        upload = self.url_open(
+            "/my/dms/stock/upload",
+            data={"csrf_token": csrf},
+            files={"file": ("s.xlsx", bomb, "application/zip")},
+        )
+        self.assertLess(time.monotonic() - start, 1.0)
+        self.assertEqual(upload.status_code, 400)
+        self.assertIn("unpacks to more than", upload.text)
         self.assertEqual(self._counts(), before)

@@ -216,3 +216,11 @@ def parse_id(raw):
     if len(raw) > 10 or not 0 < int(raw) <= MAX_ID:
         return None
     return int(raw)
+
+
+def format_number(env, value, lang=None):
+    """``value`` written the way :func:`parse_number` reads it back in the
+    user's language: no grouping, the language's decimal point, no exponent."""
+    decimal_point, _sep, _grouping = _lang_data(env, lang)
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", decimal_point) if text != "-0" else "0"
