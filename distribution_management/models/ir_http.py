@@ -39,20 +39,30 @@ class IrHttp(models.AbstractModel):
         ids in URLs) for all, nothing read nor written."""
         from odoo.http import request
 
+        def refused():
+            return BadRequest(
+                request.env._(
+                    "The request holds a value that is not allowed here (a NUL "
+                    "character, a text of more than %(max)s characters or a file "
+                    "in place of a text): nothing was done.",
+                    max=MAX_PARAM_LENGTH,
+                )
+            )
+
         for value in args.values():
             if isinstance(value, int) and not 0 <= value <= MAX_ID:
                 raise NotFound()
             if isinstance(value, str) and (
                 "\x00" in value or len(value) > MAX_PARAM_LENGTH
             ):
-                raise BadRequest()
+                raise refused()
         for key, value in request.get_http_params().items():
             if "\x00" in key:
-                raise BadRequest()
+                raise refused()
             if isinstance(value, str):
                 if "\x00" in value or len(value) > MAX_PARAM_LENGTH:
-                    raise BadRequest()
+                    raise refused()
             elif not key.startswith(FILE_FIELDS) or "\x00" in (
                 getattr(value, "filename", None) or ""
             ):
-                raise BadRequest()
+                raise refused()
