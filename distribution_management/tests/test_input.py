@@ -645,9 +645,7 @@ class TestHostileInput(DmsReturnCommon, DmsPortalMixin, HttpCase):
         self.authenticate(None, None)
         for url in ("/dms/r/%00", "/dms/r/HOSTILE1%00", "/dms/apply?referral_code=%00"):
             with self.subTest(url=url):
-                response = self.url_open(url)
-                self.assertEqual(response.status_code, 400)
-                self.assertIn("not allowed here", response.text)
+                self.assertEqual(self.url_open(url).status_code, 400)
         self.assertEqual(self.url_open("/dms/r/" + "A" * 5000).status_code, 404)
         self.assertEqual(self.url_open("/dms/r/HOSTILE1").status_code, 200)
         before = self._counts()
