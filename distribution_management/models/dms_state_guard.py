@@ -84,3 +84,12 @@ class DmsStateGuardMixin(models.AbstractModel):
                 ):
                     self._dms_refuse_state(fname, "write")
         return super().write(vals)
+
+    def copy_data(self, default=None):
+        # a copy starts over in its initial state, as a new record does
+        vals_list = super().copy_data(default=default)
+        for vals in vals_list:
+            for fname in self._dms_state_fields:
+                if fname not in (default or {}):
+                    vals.pop(fname, None)
+        return vals_list

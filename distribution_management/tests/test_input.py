@@ -461,6 +461,17 @@ class TestStateGuard(DmsReturnCommon):
                 dms_state_action=True
             ).write({"dms_state": "suspended"})
 
+    def test_copies_start_over(self):
+        document = self.env["dms.document"].search(
+            [("review_state", "=", "accepted")], limit=1
+        )
+        self.assertTrue(document, "no accepted document (demo data installed?)")
+        copy = document.with_user(self.manager).copy()
+        self.assertNotEqual(copy.review_state, "accepted")
+        request = self.return_request.with_user(self.manager)
+        request.action_submit()
+        self.assertEqual(request.copy().state, "draft")
+
     def test_actions_still_work_as_manager(self):
         env = self.env(user=self.manager)
         partner = env["res.partner"].create({"name": "New Dealer", "email": "n@x.cn"})
