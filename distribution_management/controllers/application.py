@@ -8,6 +8,8 @@ from odoo.http import request
 from odoo.tools import SQL, email_normalize
 from odoo.tools.mail import single_email_re
 
+from ..tools.number import parse_id
+
 _logger = logging.getLogger(__name__)
 
 # extension -> accepted leading bytes: the file type is checked on content,
@@ -117,15 +119,19 @@ class DmsApplication(http.Controller):
         if post.get("email") and not single_email_re.match(post["email"]):
             errors.append(_("The email address is not valid."))
         country = post.get("country_id") or ""
-        country_id = int(country) if country.isdigit() else None
+        country_id = parse_id(country)
         if country and not (
             country_id and env["res.country"].sudo().browse(country_id).exists()
         ):
             errors.append(_("Please choose a country from the list."))
         state = post.get("state_id") or ""
         if state and (
-            not state.isdigit()
-            or env["res.country.state"].sudo().browse(int(state)).exists().country_id.id
+            not parse_id(state)
+            or env["res.country.state"]
+            .sudo()
+            .browse(parse_id(state))
+            .exists()
+            .country_id.id
             != country_id
         ):
             errors.append(_("Please choose a state of the selected country."))
@@ -234,8 +240,8 @@ class DmsApplication(http.Controller):
                 "street": post["street"],
                 "city": post["city"],
                 "zip": post.get("zip") or False,
-                "country_id": int(post["country_id"]),
-                "state_id": int(post["state_id"]) if post.get("state_id") else False,
+                "country_id": parse_id(post["country_id"]),
+                "state_id": parse_id(post.get("state_id")) or False,
                 "lang": lang
                 if lang in dict(env["res.lang"].get_installed())
                 else False,

@@ -1,5 +1,3 @@
-import math
-
 from werkzeug.exceptions import NotFound
 
 from odoo import _, http
@@ -8,6 +6,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..tools.number import NumberError, parse_number
 from .portal_dealer import DmsDealerPortal
 
 LEDGER_PAGE_SIZE = 20
@@ -98,16 +97,25 @@ class DmsCommissionPortal(DmsDealerPortal):
         dealer = self._dms_dealer()
         if not dealer:
             return request.redirect("/my")
+        company = dealer._dms_company()
         try:
-            value = float((amount or "").strip().replace(",", ""))
-        except ValueError:
-            value = math.nan
-        try:
-            if not math.isfinite(value):
-                raise ValidationError(_("Enter the amount to withdraw as a number."))
-            request.env["dms.withdrawal"].sudo()._request(
-                dealer, value, dealer._dms_company()
-            )
+            try:
+                value = parse_number(
+                    request.env,
+                    amount if isinstance(amount, str) else "",
+                    allow_negative=True,
+                    digits=company.currency_id.decimal_places,
+                )
+            except NumberError as error:
+                if error.reason != "invalid":
+                    raise
+                raise ValidationError(
+                    _(
+                        "Enter the amount to withdraw as a number, like %(example)s.",
+                        example=error.example,
+                    )
+                ) from None
+            request.env["dms.withdrawal"].sudo()._request(dealer, value, company)
         except (UserError, ValidationError) as error:
             values = self._commission_values(dealer, error=error.args[0], amount=amount)
             return request.render(

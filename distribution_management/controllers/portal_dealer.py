@@ -12,10 +12,24 @@ from odoo.tools import float_compare
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.sale_order import SESSION_REFERRAL_KEY, SESSION_REFERRAL_UID_KEY
+from ..tools.number import NumberError, parse_id, parse_number
 
 # a quick-order line above this quantity is a typing mistake, not an order
 MAX_LINE_QUANTITY = 100000
 QUICK_ORDER_PAGE_SIZE = 80
+
+
+def _quantity_error(error, raw):
+    """The message of a typed quantity refused by ``parse_number``."""
+    if error.reason == "negative":
+        return _("Quantities cannot be negative.")
+    if error.reason == "invalid":
+        return _(
+            "%(value)s is not a quantity: write quantities like %(example)s.",
+            value="".join(c for c in raw[:20] if c.isprintable()),
+            example=error.example,
+        )
+    return error.args[0]
 
 
 class DmsDealerPortal(CustomerPortal):
@@ -32,7 +46,9 @@ class DmsDealerPortal(CustomerPortal):
     def referral_link(self, code, **kwargs):
         """Remember the referral for this visit, then go where one orders."""
         code = (code or "").strip().upper()
-        if code not in request.env["res.partner"]._dms_distributors_by_code([code]):
+        if len(code) > 20 or code not in request.env[
+            "res.partner"
+        ]._dms_distributors_by_code([code]):
             raise NotFound()
         request.session[SESSION_REFERRAL_KEY] = code
         # only this visitor's orders are credited (see _dms_session_referral_code)
@@ -280,17 +296,22 @@ class DmsDealerPortal(CustomerPortal):
         """[(product, quantity)] and the errors of the posted quantities."""
         errors = []
         parsed = {}
+        digits = request.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
+        )
+        unknown = False
         for key, raw in quantities.items():
-            try:
-                product_id = int(key)
-                quantity = float(raw.replace(",", "."))
-            except ValueError:
+            if not (key.isascii() and key.isdigit()):
                 errors.append(_("%(value)s is not a quantity.", value=raw[:20]))
                 continue
-            if quantity != quantity or quantity in (float("inf"), float("-inf")):
-                errors.append(_("%(value)s is not a quantity.", value=raw[:20]))
-            elif quantity < 0:
-                errors.append(_("Quantities cannot be negative."))
+            product_id = parse_id(key)
+            try:
+                quantity = parse_number(request.env, raw, digits=digits)
+            except NumberError as error:
+                errors.append(_quantity_error(error, raw))
+                continue
+            if product_id is None:
+                unknown = True
             elif quantity > MAX_LINE_QUANTITY:
                 errors.append(
                     _(
@@ -313,7 +334,7 @@ class DmsDealerPortal(CustomerPortal):
                 ]
             )
         )
-        if set(parsed) - set(allowed.ids):
+        if unknown or set(parsed) - set(allowed.ids):
             errors.append(_("Some of the products cannot be ordered."))
         if not parsed and not errors:
             errors.append(_("Enter a quantity for at least one product."))

@@ -1,5 +1,3 @@
-import math
-
 from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import Command, _, http
@@ -8,6 +6,9 @@ from odoo.http import request
 from odoo.tools import float_compare, float_round
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from ..tools.number import NumberError, parse_number
+from .portal_dealer import _quantity_error
 
 REASON_MAX_LENGTH = 2000
 
@@ -164,11 +165,9 @@ class DmsReturnPortal(CustomerPortal):
                 errors.append(_("Some lines do not belong to this order."))
                 continue
             try:
-                quantity = float(raw.strip().replace(",", "."))
-            except ValueError:
-                quantity = math.nan
-            if not math.isfinite(quantity):
-                errors.append(_("%(value)s is not a quantity.", value=raw[:20]))
+                quantity = parse_number(request.env, raw, allow_negative=True)
+            except NumberError as error:
+                errors.append(_quantity_error(error, raw))
                 continue
             rounding = line.product_uom.rounding or 0.01
             if float_compare(quantity, 0.0, precision_rounding=rounding) < 0:

@@ -1,11 +1,10 @@
-import math
-
 from werkzeug.exceptions import NotFound
 
 from odoo import _, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import content_disposition, request
 
+from ..tools.number import format_number, parse_id
 from .portal_dealer import DmsDealerPortal
 
 STOCK_FORM_PRODUCTS = 80
@@ -46,7 +45,7 @@ class DmsStockPortal(DmsDealerPortal):
         )
         if quantities is None:
             quantities = {
-                str(line.product_id.id): f"{line.quantity:g}"
+                str(line.product_id.id): format_number(request.env, line.quantity)
                 for line in latest.line_ids
             }
         values = self._prepare_portal_layout_values()
@@ -144,7 +143,7 @@ class DmsStockPortal(DmsDealerPortal):
                 request.env["dms.dealer.stock.report"]._allowed_products_domain(
                     dealer._dms_company()
                 )
-                + [("id", "in", [int(k) for k in quantities if k.isdigit()])]
+                + [("id", "in", [parse_id(k) for k in quantities if parse_id(k)])]
             )
         )
         by_id = {str(product.id): product for product in allowed}
@@ -154,22 +153,13 @@ class DmsStockPortal(DmsDealerPortal):
                 errors.append(_("Some of the products cannot be reported."))
                 continue
             try:
-                quantity = float(raw.replace(" ", ""))
-            except ValueError:
-                quantity = math.nan
-            if not math.isfinite(quantity):
+                quantity = request.env["dms.dealer.stock.report"]._parse_quantity(raw)
+            except ValidationError as error:
                 errors.append(
                     _(
-                        "%(product)s: %(value)s is not a number.",
+                        "%(product)s: %(error)s",
                         product=product.display_name,
-                        value=raw[:20],
-                    )
-                )
-            elif quantity < 0:
-                errors.append(
-                    _(
-                        "%(product)s: the quantity cannot be negative.",
-                        product=product.display_name,
+                        error=error.args[0],
                     )
                 )
             else:

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero, float_round
 
 from .claim_lock import lock_for_claim
+from .dms_state_guard import state_action
 from .dms_stock_alert import fmt_qty, quantity_step
 
 
@@ -22,7 +23,7 @@ class DmsAllocation(models.Model):
 
     _name = "dms.allocation"
     _description = "Grid Allocation"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "dms.state.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -324,6 +325,7 @@ class DmsAllocation(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+    @state_action
     def action_create_transfers(self):
         """One internal transfer per grid with a quantity, after checking the
         quantities against what is available now.
@@ -376,6 +378,7 @@ class DmsAllocation(models.Model):
             )
         return True
 
+    @state_action
     def action_cancel(self):
         for allocation in self:
             if allocation.state != "draft":

@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
+from .dms_state_guard import state_action
+
 AUDIENCE_TYPES = [
     ("all", "All Dealers"),
     ("tier", "Tiers"),
@@ -17,7 +19,7 @@ AUDIENCE_FIELDS = {"tier": "tier_ids", "grid": "grid_ids", "partner": "partner_i
 class DmsAnnouncement(models.Model):
     _name = "dms.announcement"
     _description = "Dealer Announcement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dms.state.guard.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -318,6 +320,7 @@ class DmsAnnouncement(models.Model):
             if announcement.state not in allowed:
                 raise UserError(message % {"title": announcement.name})
 
+    @state_action
     def action_publish(self):
         """Publish drafts; email the audience of those already live."""
         self._check_state(
@@ -329,6 +332,7 @@ class DmsAnnouncement(models.Model):
         self._send_email_if_due()
         return True
 
+    @state_action
     def action_set_archived(self):
         """Withdraw announcements from the portal."""
         self._check_state(
@@ -338,6 +342,7 @@ class DmsAnnouncement(models.Model):
         self.write({"state": "archived"})
         return True
 
+    @state_action
     def action_reset_draft(self):
         self._check_state(
             ("published", "archived"),

@@ -33,6 +33,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, create_unique_index, float_round, format_date
 
+from .dms_state_guard import state_action
+
 MAD_SCALE = 0.6745
 # MAD below this is zero: sums of float quantities are not exact
 MAD_EPSILON = 1e-6
@@ -116,7 +118,7 @@ def last_complete_week(day):
 class DmsAnomaly(models.Model):
     _name = "dms.anomaly"
     _description = "Grid Sales Anomaly"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dms.state.guard.mixin"]
     _order = "week_start desc, id desc"
     _check_company_auto = True
 
@@ -387,6 +389,7 @@ class DmsAnomaly(models.Model):
             "context": {"default_anomaly_ids": [Command.set(self.ids)]},
         }
 
+    @state_action
     def _dismiss(self, reason):
         reason = (reason or "").strip()
         if not reason:
@@ -397,6 +400,7 @@ class DmsAnomaly(models.Model):
         self.write({"state": "dismissed", "dismiss_reason": reason})
         self.activity_feedback(["mail.mail_activity_data_todo"], feedback=reason)
 
+    @state_action
     def action_done(self):
         if self.filtered(lambda a: a.state != "open"):
             raise UserError(_("Only open anomalies can be marked as done."))
@@ -404,6 +408,7 @@ class DmsAnomaly(models.Model):
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
+    @state_action
     def action_reopen(self):
         if self.filtered(lambda a: a.state == "open"):
             raise UserError(_("The anomaly is already open."))

@@ -15,6 +15,7 @@ MUTABLE_FIELDS = {"state", "available_date", "settlement_id"}
 
 class DmsCommissionLine(models.Model):
     _name = "dms.commission.line"
+    _inherit = ["dms.state.guard.mixin"]
     _description = "Commission Ledger Line"
     _order = "date desc, id desc"
     _check_company_auto = True

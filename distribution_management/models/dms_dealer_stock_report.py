@@ -1,7 +1,6 @@
 import csv
 import io
-import math
-import zipfile
+import logging
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -10,10 +9,18 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round
 
+from ..tools.number import NumberError, parse_number
+from ..tools.upload import check_xlsx_bounds
+from ..tools.xlsx import new_workbook, write_cell
+from .dms_state_guard import state_action
 from .dms_stock_alert import fmt_qty, quantity_step
+
+_logger = logging.getLogger(__name__)
 
 # a stock report of more rows than this is not a dealer's shelf
 MAX_ROWS = 5000
+# the columns read of each row: code, name and quantity are among the first
+MAX_COLUMNS = 50
 # at most this many errors are listed; the rest are counted
 MAX_LISTED_ERRORS = 30
 # products listed in the downloadable template
@@ -62,7 +69,7 @@ class DmsDealerStockReport(models.Model):
 
     _name = "dms.dealer.stock.report"
     _description = "Dealer Stock Report"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dms.state.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -138,6 +145,7 @@ class DmsDealerStockReport(models.Model):
                     )
                 )
 
+    @state_action
     def action_confirm(self):
         """Confirm draft reports: a confirmed report of the same dealer and
         day is replaced; low products notify the account manager."""
@@ -167,6 +175,7 @@ class DmsDealerStockReport(models.Model):
         self._notify_low_stock()
         return True
 
+    @state_action
     def action_draft(self):
         for report in self:
             if report.state != "cancel":
@@ -246,30 +255,28 @@ class DmsDealerStockReport(models.Model):
     def _template_xlsx(self, company):
         """The XLSX template: the column titles, then one row per product
         with its code and name and an empty quantity."""
-        import xlsxwriter
-
         products = self.env["product.product"].search(
             self._allowed_products_domain(company),
             order="default_code, name, id",
             limit=TEMPLATE_PRODUCTS,
         )
         buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        workbook = new_workbook(buffer, {"in_memory": True})
         sheet = workbook.add_worksheet(_("Stock"))
         bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7"})
         headers = [_("Product Code"), _("Product Name"), _("Quantity")]
         for column, title in enumerate(headers):
-            sheet.write(0, column, title, bold)
+            write_cell(sheet, 0, column, title, bold)
         sheet.set_column(0, 0, 18)
         sheet.set_column(1, 1, 40)
         sheet.set_column(2, 2, 12)
         for row, product in enumerate(products, start=1):
-            sheet.write_string(row, 0, product.default_code or product.barcode or "")
-            sheet.write_string(row, 1, product.name)
+            write_cell(sheet, row, 0, product.default_code or product.barcode or "")
+            write_cell(sheet, row, 1, product.name)
         sheet.freeze_panes(1, 0)
         help_sheet = workbook.add_worksheet(_("Instructions"))
         for row, text in enumerate(self._template_instructions()):
-            help_sheet.write_string(row, 0, text)
+            write_cell(help_sheet, row, 0, text)
         help_sheet.set_column(0, 0, 110)
         workbook.close()
         return buffer.getvalue()
@@ -332,19 +339,29 @@ class DmsDealerStockReport(models.Model):
 
         if not content.startswith(b"PK\x03\x04"):
             raise UserError(_("The file is not a valid XLSX workbook."))
+        # what the archive unpacks to is bounded before anything parses it
+        check_xlsx_bounds(self.env, content)
         try:
             workbook = load_workbook(
                 io.BytesIO(content), read_only=True, data_only=True
             )
             sheet = workbook.worksheets[0]
             rows = []
-            for row in sheet.iter_rows(values_only=True):
+            for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
                 rows.append(list(row))
                 if len(rows) > MAX_ROWS + 1:
                     break
             workbook.close()
-        except (zipfile.BadZipFile, KeyError, ValueError, IndexError, OSError):
-            raise UserError(_("The file is not a valid XLSX workbook.")) from None
+        except Exception as error:
+            # whatever breaks in a damaged workbook (zip, XML, openpyxl's own
+            # errors) means one thing to the dealer: the file cannot be read
+            _logger.info("Unreadable XLSX upload: %r", error)
+            raise UserError(
+                _(
+                    "The file is not a valid XLSX workbook: it may be truncated "
+                    "or damaged."
+                )
+            ) from None
         return rows
 
     @api.model
@@ -448,20 +465,22 @@ class DmsDealerStockReport(models.Model):
                 raw = raw.strip()
             if raw in (None, ""):
                 continue  # a product without a quantity is not reported
-            quantity = self._parse_quantity(raw)
             if not code and not name:
                 error = _("Row %(row)s: a quantity without a product.", row=number)
-            elif quantity is None:
-                error = _(
-                    "Row %(row)s: %(value)s is not a number.",
-                    row=number,
-                    value=str(raw)[:20],
-                )
-            elif quantity < 0:
-                error = _("Row %(row)s: the quantity cannot be negative.", row=number)
             else:
-                entries.append((number, code, name, quantity))
-                continue
+                try:
+                    quantity = self._parse_quantity(raw)
+                except NumberError as invalid:
+                    error = (
+                        _("Row %(row)s: the quantity cannot be negative.", row=number)
+                        if invalid.reason == "negative"
+                        else _(
+                            "Row %(row)s: %(error)s", row=number, error=invalid.args[0]
+                        )
+                    )
+                else:
+                    entries.append((number, code, name, quantity))
+                    continue
             errors.append((number, error))
         return entries, errors
 
@@ -507,19 +526,17 @@ class DmsDealerStockReport(models.Model):
             errors.append((number, error))
         return lines, errors
 
-    @staticmethod
-    def _parse_quantity(raw):
-        """The float of a cell, or None when it is not a finite number."""
-        if isinstance(raw, bool):
-            return None
-        if isinstance(raw, int | float):
-            value = float(raw)
-        else:
-            try:
-                value = float(str(raw).replace(" ", ""))
-            except ValueError:
-                return None
-        return value if math.isfinite(value) else None
+    @api.model
+    def _parse_quantity(self, raw):
+        """The float of a cell (a number, or text in the user's language);
+        raises a ValidationError saying what is wrong."""
+        return parse_number(
+            self.env,
+            raw,
+            digits=self.env["decimal.precision"].precision_get(
+                "Product Unit of Measure"
+            ),
+        )
 
     @api.model
     def _find_products(self, codes, names, company):

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .dms_state_guard import state_action
+
 
 class DmsDocumentType(models.Model):
     _name = "dms.document.type"
@@ -25,7 +27,8 @@ class DmsDocumentType(models.Model):
 class DmsDocument(models.Model):
     _name = "dms.document"
     _description = "Qualification Document"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "dms.state.guard.mixin"]
+    _dms_state_fields = ("review_state",)
     _order = "partner_id, type_id, id"
     _check_company_auto = True
 
@@ -86,6 +89,7 @@ class DmsDocument(models.Model):
             parts = [document.type_id.name or "", document.name or ""]
             document.display_name = " ".join(p for p in parts if p)
 
+    @state_action
     def _set_review(self, state):
         if self.filtered(lambda d: d.review_state == state):
             raise UserError(_("Some of these documents already have that status."))

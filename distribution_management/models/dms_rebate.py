@@ -55,7 +55,7 @@ class DmsRebate(models.Model):
 
     _name = "dms.rebate"
     _description = "Dealer Rebate"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "dms.state.guard.mixin"]
     _order = "date_from desc, program_id, partner_id"
     _check_company_auto = True
 

@@ -5,12 +5,18 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from .claim_lock import lock_for_claim
+from .dms_state_guard import state_action
 
 
 class DmsReturnRequest(models.Model):
     _name = "dms.return.request"
     _description = "Dealer Return Request"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "dms.state.guard.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
 
@@ -238,6 +244,7 @@ class DmsReturnRequest(models.Model):
                     )
                 )
 
+    @state_action
     def action_submit(self):
         """Send the request to the back office."""
         self._check_state("draft")
@@ -256,6 +263,7 @@ class DmsReturnRequest(models.Model):
                 )
         return True
 
+    @state_action
     def action_reject(self, reason=None):
         """Refuse the request; the quantities become returnable again."""
         self._check_state("submitted")
@@ -268,6 +276,7 @@ class DmsReturnRequest(models.Model):
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
+    @state_action
     def action_approve(self):
         """Create the return transfers through Odoo's return wizard; for an
         exchange, the wizard also plans the replacement delivery."""
@@ -478,6 +487,7 @@ class DmsReturnRequest(models.Model):
             vals["invoice_line_ids"].append(Command.create(line_vals))
         return vals
 
+    @state_action
     def action_create_credit_note(self):
         """Once the return transfers are done: credit what came back (for a
         return) and close the request."""

@@ -9,7 +9,7 @@ from .claim_lock import lock_for_claim
 class DmsSettlement(models.Model):
     _name = "dms.settlement"
     _description = "Commission Settlement"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "dms.state.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 

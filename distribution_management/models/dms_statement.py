@@ -1,11 +1,10 @@
 import io
 
-import xlsxwriter
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.xlsx import new_workbook, write_cell
 from .dms_rebate import ACCOUNTING_GROUP
 
 # the receivable figures of a statement, in the order they add up
@@ -26,7 +25,7 @@ class DmsStatement(models.Model):
 
     _name = "dms.statement"
     _description = "Dealer Statement"
-    _inherit = ["portal.mixin", "mail.thread"]
+    _inherit = ["portal.mixin", "mail.thread", "dms.state.guard.mixin"]
     _order = "date_to desc, id desc"
     _check_company_auto = True
 
@@ -367,7 +366,7 @@ class DmsStatement(models.Model):
         """The statement as an XLSX workbook (figures, rebates, journal items)."""
         self.ensure_one()
         buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+        workbook = new_workbook(buffer, {"constant_memory": True})
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": "#,##0.00"})
         day = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -381,13 +380,13 @@ class DmsStatement(models.Model):
             (_("Period"), f"{self.date_from} – {self.date_to}"),
             (_("Currency"), self.currency_id.name),
         ):
-            sheet.write(row, 0, label, bold)
-            sheet.write(row, 1, value)
+            write_cell(sheet, row, 0, label, bold)
+            write_cell(sheet, row, 1, value)
             row += 1
         row += 1
         for figure in FIGURES:
-            sheet.write(
-                row, 0, self._fields[figure].get_description(self.env)["string"]
+            write_cell(
+                sheet, row, 0, self._fields[figure].get_description(self.env)["string"]
             )
             sheet.write_number(row, 1, self[figure], money)
             row += 1
@@ -402,13 +401,13 @@ class DmsStatement(models.Model):
             _("Settled"),
         ]
         for col, header in enumerate(headers):
-            sheet.write(row, col, header, bold)
+            write_cell(sheet, row, col, header, bold)
         row += 1
         for rebate in self.rebate_ids:
-            sheet.write(row, 0, rebate.program_id.name)
-            sheet.write(row, 1, rebate.period_label)
+            write_cell(sheet, row, 0, rebate.program_id.name)
+            write_cell(sheet, row, 1, rebate.period_label)
             sheet.write_number(row, 2, rebate.basis_amount, money)
-            sheet.write(row, 3, rebate.bracket_id.display_name or "")
+            write_cell(sheet, row, 3, rebate.bracket_id.display_name or "")
             sheet.write_number(row, 4, rebate.rebate_amount, money)
             sheet.write_number(row, 5, rebate.accrued_amount, money)
             sheet.write_number(row, 6, rebate.settled_amount, money)
@@ -417,15 +416,15 @@ class DmsStatement(models.Model):
         for col, header in enumerate(
             [_("Date"), _("Entry"), _("Label"), _("Debit"), _("Credit"), _("Balance")]
         ):
-            sheet.write(row, col, header, bold)
+            write_cell(sheet, row, col, header, bold)
         row += 1
         lines = self._period_lines()
         balance = self.opening_balance
         for line in lines:
             balance += line.balance
             sheet.write_datetime(row, 0, fields.Datetime.to_datetime(line.date), day)
-            sheet.write(row, 1, line.move_id.name or "")
-            sheet.write(row, 2, line.name or "")
+            write_cell(sheet, row, 1, line.move_id.name or "")
+            write_cell(sheet, row, 2, line.name or "")
             sheet.write_number(row, 3, line.debit, money)
             sheet.write_number(row, 4, line.credit, money)
             sheet.write_number(row, 5, balance, money)

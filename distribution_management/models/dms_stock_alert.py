@@ -7,6 +7,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero, float_round, split_every
 
+from .dms_state_guard import state_action
+
 _logger = logging.getLogger(__name__)
 
 # computed from the quants and moves when read, never stored
@@ -49,7 +51,7 @@ class DmsStockAlert(models.Model):
 
     _name = "dms.stock.alert"
     _description = "Stock Alert"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dms.state.guard.mixin"]
     _order = "state desc, date_open desc, id desc"
     _check_company_auto = True
 
@@ -429,6 +431,7 @@ class DmsStockAlert(models.Model):
                     user_id=user.id,
                 )
 
+    @state_action
     def _close(self, restocked_ids=()):
         """Close these alerts: restocked (the ids of ``restocked_ids``) or
         because their rule no longer applies."""

@@ -27,7 +27,8 @@ class DmsWithdrawal(models.Model):
 
     _name = "dms.withdrawal"
     _description = "Commission Withdrawal"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "dms.state.guard.mixin"]
+    _dms_state_fields = ("decision", "state")
     _order = "request_date desc, id desc"
     _check_company_auto = True
 

@@ -5,6 +5,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .dms_state_guard import state_action
+
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REFERRAL_RE = re.compile(r"^[A-Z0-9]{4,20}$")
 ADDRESS_FIELDS = {
@@ -806,3 +808,38 @@ class ResPartner(models.Model):
                         down=f"{(current or target).downgrade_threshold:,.2f}",
                     )
                 )
+
+
+class ResPartnerStateGuard(models.Model):
+    """The distributor status changes only through its buttons: approving
+    checks the documents, gives the tier, referral code and portal access; a
+    direct write of ``dms_state`` (RPC, import, create) is refused, see
+    ``dms.state.guard.mixin``."""
+
+    _name = "res.partner"
+    _inherit = ["res.partner", "dms.state.guard.mixin"]
+    _dms_state_fields = ("dms_state",)
+
+    def _dms_initial_states(self, fname):
+        # a new partner is no distributor, or a draft one ("New distributor")
+        return {False, "draft"}
+
+    @state_action
+    def action_dms_make_distributor(self):
+        return super().action_dms_make_distributor()
+
+    @state_action
+    def action_dms_submit(self):
+        return super().action_dms_submit()
+
+    @state_action
+    def action_dms_approve(self):
+        return super().action_dms_approve()
+
+    @state_action
+    def action_dms_reset_to_draft(self):
+        return super().action_dms_reset_to_draft()
+
+    @state_action
+    def _dms_apply_transition(self, target, reason=None):
+        return super()._dms_apply_transition(target, reason=reason)

@@ -1,11 +1,10 @@
 import io
 
-import xlsxwriter
-
 from odoo import _, api, fields, models, tools
 from odoo.tools import SQL
 
 from ..models.dms_rebate import REBATE_STATES, gl_figures_query
+from ..tools.xlsx import new_workbook, write_cell
 
 
 class DmsRebateReport(models.Model):
@@ -128,26 +127,26 @@ class DmsRebateReport(models.Model):
             "liability_amount",
         ]
         buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+        workbook = new_workbook(buffer, {"constant_memory": True})
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": "#,##0.00"})
         sheet = workbook.add_worksheet(_("Reconciliation"))
         sheet.set_column(0, len(columns) - 1, 16)
         descriptions = self.fields_get(columns, ["string", "selection"])
         for col, name in enumerate(columns):
-            sheet.write(0, col, descriptions[name]["string"], bold)
+            write_cell(sheet, 0, col, descriptions[name]["string"], bold)
         states = dict(descriptions["state"]["selection"])
         for row, line in enumerate(self, start=1):
             for col, name in enumerate(columns):
                 field = self._fields[name]
                 value = line[name]
                 if field.type == "many2one":
-                    sheet.write(row, col, value.display_name or "")
+                    write_cell(sheet, row, col, value.display_name or "")
                 elif field.type == "selection":
-                    sheet.write(row, col, states.get(value, ""))
+                    write_cell(sheet, row, col, states.get(value, ""))
                 elif field.type in ("monetary", "float"):
                     sheet.write_number(row, col, value or 0.0, money)
                 else:
-                    sheet.write(row, col, value or "")
+                    write_cell(sheet, row, col, value or "")
         workbook.close()
         return buffer.getvalue()

@@ -6,12 +6,13 @@ from collections import namedtuple
 from datetime import timedelta
 
 import pytz
-import xlsxwriter
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
+
+from ..tools.xlsx import new_workbook
 
 # rows fetched from the server-side cursor at a time: the ORM cache is never
 # used, so memory stays flat whatever the number of rows
@@ -378,7 +379,7 @@ class DmsExportWizard(models.TransientModel):
         """Write the rows of ``domain`` to an XLSX file at ``path``; return the
         number of rows written."""
         select, columns = self._export_query(spec, domain)
-        workbook = xlsxwriter.Workbook(
+        workbook = new_workbook(
             path,
             {
                 "constant_memory": True,

@@ -1,0 +1,762 @@
+"""Hostile and foreign input: numbers in the user's language, text that
+looks like a formula, files that unpack to too much, NUL bytes and absurd
+values in every route, direct writes of workflow states."""
+
+import base64
+import csv
+import inspect
+import io
+import re
+import time
+import zipfile
+from datetime import date
+from urllib.parse import urlencode
+
+import openpyxl
+import xlsxwriter
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+
+from ..models.ir_http import _is_our_endpoint
+from ..tools.number import MAX_ID, NumberError, format_number, parse_id, parse_number
+from ..tools.upload import MAX_UNPACKED_BYTES
+from .common import DmsPortalMixin
+from .test_return import DmsReturnCommon
+from .test_statement import DmsStatementCommon
+
+FORMULAS = [
+    '=HYPERLINK("http://x","y")',
+    "=1+1",
+    "+1+1",
+    "-1+1",
+    "@SUM(A1:A2)",
+    "http://example.com/x",
+]
+
+
+def xlsx_file(rows):
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    for row_index, row in enumerate(rows):
+        for column, value in enumerate(row):
+            sheet.write(row_index, column, value)
+    workbook.close()
+    return buffer.getvalue()
+
+
+@tagged("post_install", "-at_install")
+class TestNumberParsing(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for code in ("fr_FR", "zh_CN"):
+            cls.env["res.lang"]._activate_lang(code)
+
+    def _parse(self, lang, raw, **kwargs):
+        return parse_number(self.env(context={"lang": lang}), raw, **kwargs)
+
+    def test_separators_of_each_language(self):
+        # None: refused, never guessed
+        expected = {
+            "en_US": {
+                "1,5": None,
+                "1.5": 1.5,
+                "1,234.5": 1234.5,
+                "1 234,5": None,
+                "1.234,5": None,
+                "12,345,678.25": 12345678.25,
+            },
+            "zh_CN": {
+                "1,5": None,
+                "1.5": 1.5,
+                "1,234.5": 1234.5,
+                "1 234,5": None,
+                "1.234,5": None,
+                "１．５": 1.5,  # full-width digits and point
+            },
+            "fr_FR": {
+                "1,5": 1.5,
+                "1.5": None,
+                "1,234.5": None,
+                "1 234,5": 1234.5,
+                "1\xa0234,5": 1234.5,
+                "1.234,5": None,
+            },
+        }
+        for lang, cases in expected.items():
+            for raw, value in cases.items():
+                with self.subTest(lang=lang, raw=raw):
+                    if value is None:
+                        with self.assertRaises(ValidationError):
+                            self._parse(lang, raw)
+                    else:
+                        self.assertEqual(self._parse(lang, raw), value)
+
+    def test_garbage_and_absurd_values(self):
+        for raw in ("", " ", "abc", "nan", "inf", "-inf", "1e308", "1e5", "0x10",
+                    "1\x00", "1..5", "1.5.5", "--1", "١٢", "9" * 50, None, True,
+                    float("nan"), float("inf")):  # fmt: skip
+            with self.subTest(raw=raw), self.assertRaises(NumberError):
+                self._parse("en_US", raw)
+        with self.assertRaisesRegex(ValidationError, "too large") as caught:
+            self._parse("en_US", "1000000000001")
+        self.assertEqual(caught.exception.reason, "too_large")
+        with self.assertRaisesRegex(ValidationError, "too large"):
+            self._parse("en_US", 10**400)
+        with self.assertRaisesRegex(ValidationError, "too large"):
+            self._parse("en_US", 1e308)
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self._parse("en_US", "-0")
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self._parse("en_US", -2.0)
+        self.assertEqual(self._parse("en_US", "-2.5", allow_negative=True), -2.5)
+        with self.assertRaisesRegex(ValidationError, "too many decimals"):
+            self._parse("en_US", "1.005", digits=2)
+        self.assertEqual(self._parse("en_US", "1.500", digits=2), 1.5)
+        self.assertEqual(self._parse("en_US", 2.25, digits=2), 2.25)
+        with self.assertRaisesRegex(ValidationError, "too many decimals"):
+            self._parse("en_US", 2.125, digits=2)
+
+    def test_messages_in_the_users_language(self):
+        with self.assertRaises(NumberError) as caught:
+            self._parse("fr_FR", "1.5")
+        # the example is written the French way
+        self.assertEqual(caught.exception.example, "1\xa0234,5")
+        self.assertIn("1\xa0234,5", caught.exception.args[0])
+
+    def test_format_reads_back(self):
+        for lang in ("en_US", "zh_CN", "fr_FR"):
+            env = self.env(context={"lang": lang})
+            for value in (0.0, 1.5, 1234.5, 1000000.0, 0.001, 12.25):
+                with self.subTest(lang=lang, value=value):
+                    self.assertEqual(
+                        parse_number(env, format_number(env, value)), value
+                    )
+        self.assertEqual(format_number(self.env(context={"lang": "fr_FR"}), 2.5), "2,5")
+
+    def test_ids(self):
+        self.assertEqual(parse_id("42"), 42)
+        for raw in ("", "0", "-1", "4.2", "²", "٣", str(MAX_ID + 1), "9" * 30, None):
+            with self.subTest(raw=raw):
+                self.assertIsNone(parse_id(raw))
+
+
+@tagged("post_install", "-at_install")
+class TestXlsxText(DmsStatementCommon):
+    """Every XLSX writer stores user text as text, never as a formula."""
+
+    def _cells(self, content):
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        return [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+
+    def _assert_text(self, content, texts):
+        cells = {cell.value: cell for cell in self._cells(content) if cell.value}
+        for text in texts:
+            with self.subTest(text=text):
+                self.assertIn(text, cells)
+                self.assertEqual(cells[text].data_type, "s")
+                self.assertIsNone(cells[text].hyperlink)
+
+    def test_statement(self):
+        statement = self._statement()
+        self.assertTrue(statement.rebate_ids)
+        for text in FORMULAS:
+            with self.subTest(text=text):
+                self.dist_b.name = text
+                self.program.name = "=" + text
+                self._assert_text(statement._xlsx_content(), [text, "=" + text])
+
+    def test_rebate_reconciliation(self):
+        self.dist_b.name = FORMULAS[0]
+        self.program.name = FORMULAS[1]
+        self.env.flush_all()
+        records = self.env["dms.rebate.report"].search(
+            [("partner_id", "=", self.dist_b.id)]
+        )
+        self.assertTrue(records)
+        self._assert_text(records._xlsx_content(), FORMULAS[:2])
+
+    def test_dealer_stock_template(self):
+        self.env["product.product"].create(
+            [
+                {"name": text, "default_code": "-" + text, "type": "consu"}
+                for text in FORMULAS
+            ]
+        )
+        content = self.env["dms.dealer.stock.report"]._template_xlsx(self.company)
+        self._assert_text(content, FORMULAS + ["-" + text for text in FORMULAS])
+
+    def test_export_wizard(self):
+        invoice = self.invoice
+        self.dist_b.name = FORMULAS[0]
+        self.env["dms.commission.line"].create(
+            {
+                "beneficiary_id": self.dist_b.id,
+                "distributor_id": self.dist_b.id,
+                "level": 1,
+                "move_id": invoice.id,
+                "move_line_id": invoice.invoice_line_ids[0].id,
+                "base_amount": 100.0,
+                "rate": 1.0,
+                "amount": 1.0,
+                "currency_id": self.company.currency_id.id,
+                "company_id": self.company.id,
+                "date": date(2024, 1, 10),
+                "state": "available",
+            }
+        )
+        wizard = self.env["dms.export.wizard"].create({"kind": "commission"})
+        wizard.action_export()
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", wizard._name), ("res_id", "=", wizard.id)]
+        )
+        self._assert_text(attachment.raw, [FORMULAS[0]])
+
+
+def zip_bomb(unpacked):
+    """An .xlsx-named zip whose one member unpacks to ``unpacked`` bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            chunk = b" " * (1024 * 1024)
+            for _i in range(unpacked // len(chunk)):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+def zipfile_of(members):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@tagged("post_install", "-at_install")
+class TestUploadBounds(DmsReturnCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Report = cls.env["dms.dealer.stock.report"]
+        cls.juice.write({"default_code": "JUICE-1", "type": "consu"})
+        cls.manager = new_test_user(
+            cls.env,
+            login="dms_upload_manager",
+            groups="distribution_management.group_dms_manager,stock.group_stock_user",
+        )
+
+    def _import(self, content, filename, user=None):
+        wizard = (
+            self.env["dms.dealer.stock.import.wizard"]
+            .with_user(user or self.manager)
+            .create(
+                {
+                    "partner_id": self.dist_b.id,
+                    "file": base64.b64encode(content),
+                    "filename": filename,
+                }
+            )
+        )
+        return wizard.action_import()
+
+    def test_zip_bomb_refused_fast(self):
+        bomb = zip_bomb(MAX_UNPACKED_BYTES + 2 * 1024 * 1024)
+        self.assertLess(len(bomb), 200 * 1024)
+        start = time.monotonic()
+        with self.assertRaisesRegex(UserError, "unpacks to more than"):
+            self.Report._parse_upload(bomb, "stock.xlsx", self.company)
+        with self.assertRaisesRegex(UserError, "unpacks to more than"):
+            self._import(bomb, "stock.xlsx")
+        self.assertLess(time.monotonic() - start, 1.0)
+        self.assertFalse(self.Report.search([("partner_id", "=", self.dist_b.id)]))
+
+    def test_too_many_rows_refused_fast(self):
+        rows = [["Product Code", "Quantity"]] + [["JUICE-1", 1]] * 20000
+        start = time.monotonic()
+        with self.assertRaisesRegex(UserError, "more than 5000 rows"):
+            self.Report._parse_upload(xlsx_file(rows), "s.xlsx", self.company)
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        with self.assertRaisesRegex(UserError, "more than 5000 rows"):
+            self._import(buffer.getvalue().encode(), "s.csv")
+        self.assertLess(time.monotonic() - start, 5.0)
+
+    def test_broken_files(self):
+        good = xlsx_file([["Product Code", "Quantity"], ["JUICE-1", 4]])
+        broken = {
+            "truncated": good[: len(good) // 2],
+            "cut at the end": good[:-10],
+            "zip of no workbook": zip_bomb(0),
+            "garbage after the header": b"PK\x03\x04" + b"\x00garbage" * 100,
+            "a zip of garbage": zipfile_of({"xl/workbook.xml": b"<not xml"}),
+        }
+        for name, content in broken.items():
+            with self.subTest(name=name):
+                with self.assertRaisesRegex(UserError, "not a valid XLSX"):
+                    self.Report._parse_upload(content, "s.xlsx", self.company)
+                with self.assertRaisesRegex(UserError, "not a valid XLSX"):
+                    self._import(content, "s.xlsx")
+        # the good file imports, as the manager (the report is confirmed by
+        # its action: the state guard lets it through)
+        self._import(good, "s.xlsx")
+        report = self.Report.search([("partner_id", "=", self.dist_b.id)])
+        self.assertEqual(report.state, "confirmed")
+        self.assertEqual(report.line_ids.quantity, 4)
+
+    def test_quantities_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        rows = [["Product Code", "Quantity"], ["JUICE-1", "1 234,5"]]
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=";").writerows(rows)
+        content = buffer.getvalue().encode()
+        Report = self.Report.with_context(lang="fr_FR")
+        [(product, quantity)] = Report._parse_upload(content, "s.csv", self.company)
+        self.assertEqual((product, quantity), (self.juice, 1234.5))
+        with self.assertRaisesRegex(UserError, "Row 2"):
+            self.Report.with_context(lang="en_US")._parse_upload(
+                content, "s.csv", self.company
+            )
+        for bad in ("1e308", "nan", "inf", "-0", "9" * 30):
+            with self.subTest(bad=bad), self.assertRaisesRegex(UserError, "Row 2"):
+                self.Report._parse_upload(
+                    xlsx_file([["Product Code", "Quantity"], ["JUICE-1", bad]]),
+                    "s.xlsx",
+                    self.company,
+                )
+
+
+@tagged("post_install", "-at_install")
+class TestStateGuard(DmsReturnCommon):
+    """Workflow states are changed by their actions only: a manager's direct
+    write or create of a state is refused, the actions keep working."""
+
+    GUARDED = {
+        "res.partner": ["dms_state"],
+        "dms.announcement": ["state"],
+        "dms.anomaly": ["state"],
+        "dms.allocation": ["state"],
+        "dms.dealer.stock.report": ["state"],
+        "dms.document": ["review_state"],
+        "dms.rebate": ["state"],
+        "dms.return.request": ["state"],
+        "dms.settlement": ["state"],
+        "dms.statement": ["state"],
+        "dms.stock.alert": ["state"],
+        "dms.withdrawal": ["decision", "state"],
+        "dms.commission.line": ["state"],
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env,
+            login="dms_state_manager",
+            groups=",".join(
+                [
+                    "distribution_management.group_dms_manager",
+                    "sales_team.group_sale_manager",
+                    "account.group_account_manager",
+                    "stock.group_stock_manager",
+                ]
+            ),
+        )
+        cls.return_request = cls._request_of(cls.order)
+        cls.stock_report = cls.env["dms.dealer.stock.report"].create(
+            {
+                "partner_id": cls.dist_b.id,
+                "company_id": cls.company.id,
+                "line_ids": [
+                    Command.create({"product_id": cls.juice.id, "quantity": 3})
+                ],
+            }
+        )
+
+    @classmethod
+    def _request_of(cls, order):
+        return cls.env["dms.return.request"].create(
+            {
+                "sale_order_id": order.id,
+                "reason": "Damaged",
+                "line_ids": [
+                    Command.create({"sale_line_id": order.order_line.id, "quantity": 1})
+                ],
+            }
+        )
+
+    def _record(self, model):
+        if model == "res.partner":
+            return self.dist_b
+        if model == "dms.return.request":
+            return self.return_request
+        if model == "dms.dealer.stock.report":
+            return self.stock_report
+        # the demo data holds one of each of the others
+        record = self.env[model].search([], limit=1)
+        self.assertTrue(record, f"no {model} to test (demo data installed?)")
+        return record
+
+    def _other_value(self, record, fname):
+        field = record._fields[fname]
+        values = [v for v, _l in field._description_selection(self.env)]
+        return next(v for v in values if v != record[fname])
+
+    def test_direct_writes_refused(self):
+        for model, fnames in self.GUARDED.items():
+            record = self._record(model)
+            for fname in fnames:
+                value = self._other_value(record, fname)
+                with self.subTest(model=model, field=fname, value=value):
+                    before = record[fname]
+                    as_manager = record.with_user(self.manager)
+                    # the ledger is written by no one: the access rights say so
+                    writable = as_manager.has_access("write")
+                    with self.assertRaisesRegex(
+                        UserError,
+                        "changes only through" if writable else "not allowed to modify",
+                    ):
+                        as_manager.write({fname: value})
+                    record.invalidate_recordset()
+                    self.assertEqual(record[fname], before)
+                    if writable:
+                        # writing the state it already has changes nothing
+                        as_manager.write({fname: before})
+
+    def test_direct_creates_refused(self):
+        for model, fnames in self.GUARDED.items():
+            Model = self.env[model]
+            count = Model.search_count([])
+            for fname in fnames:
+                initial = Model._dms_initial_states(fname)
+                value = next(
+                    v
+                    for v, _l in Model._fields[fname]._description_selection(self.env)
+                    if v not in initial
+                )
+                with self.subTest(model=model, field=fname, value=value):
+                    with self.assertRaises(UserError):  # AccessError is one too
+                        Model.with_user(self.manager).create(
+                            {"name": "Forged", fname: value}
+                        )
+                    # nor through a default of the context
+                    with self.assertRaises(UserError):  # AccessError is one too
+                        Model.with_user(self.manager).with_context(
+                            **{f"default_{fname}": value}
+                        ).create({"name": "Forged"})
+            self.assertEqual(Model.search_count([]), count, model)
+        # the approval as a create, or through an import, is refused too
+        Partner = self.env["res.partner"].with_user(self.manager)
+        with self.assertRaisesRegex(UserError, "changes only through"):
+            Partner.create({"name": "Self-approved", "dms_state": "approved"})
+        result = Partner.load(["name", "dms_state"], [["Imported", "approved"]])
+        self.assertFalse(result["ids"])
+        self.assertFalse(Partner.search([("name", "in", ("Imported", "Forged"))]))
+        # a context key from RPC is only a string: it unlocks nothing
+        with self.assertRaisesRegex(UserError, "changes only through"):
+            self.dist_c.with_user(self.manager).with_context(
+                dms_state_action=True
+            ).write({"dms_state": "suspended"})
+
+    def test_copies_start_over(self):
+        document = self.env["dms.document"].search(
+            [("review_state", "=", "accepted")], limit=1
+        )
+        self.assertTrue(document, "no accepted document (demo data installed?)")
+        copy = document.with_user(self.manager).copy()
+        self.assertNotEqual(copy.review_state, "accepted")
+        request = self.return_request.with_user(self.manager)
+        request.action_submit()
+        self.assertEqual(request.copy().state, "draft")
+
+    def test_actions_still_work_as_manager(self):
+        env = self.env(user=self.manager)
+        partner = env["res.partner"].create({"name": "New Dealer", "email": "n@x.cn"})
+        partner.action_dms_make_distributor()
+        partner.action_dms_submit()
+        self.assertEqual(partner.dms_state, "submitted")
+        partner._dms_apply_transition("rejected", "Incomplete")
+        partner.action_dms_reset_to_draft()
+        self.assertEqual(partner.dms_state, "draft")
+        self.dist_b.with_user(self.manager)._dms_apply_transition(
+            "suspended", "Late payments"
+        )
+        self.assertEqual(self.dist_b.dms_state, "suspended")
+        self.dist_b.with_user(self.manager).action_dms_reactivate()
+        self.assertEqual(self.dist_b.dms_state, "approved")
+        request = self.return_request.with_user(self.manager)
+        request.action_submit()
+        request.action_reject("Not ours")
+        self.assertEqual(request.state, "rejected")
+        report = self.stock_report.with_user(self.manager)
+        report.action_confirm()
+        self.assertEqual(report.state, "confirmed")
+        anomaly = env["dms.anomaly"].search([("state", "=", "open")], limit=1)
+        if anomaly:
+            anomaly.action_done()
+            self.assertEqual(anomaly.state, "done")
+            anomaly.action_reopen()
+            self.assertEqual(anomaly.state, "open")
+        announcement = env["dms.announcement"].search(
+            [("state", "=", "published")], limit=1
+        )
+        if announcement:
+            announcement.action_set_archived()
+            self.assertEqual(announcement.state, "archived")
+        document = env["dms.document"].search(
+            [("review_state", "=", "accepted")], limit=1
+        )
+        if document:
+            document.action_reset()
+            document.action_refuse()
+            self.assertEqual(document.review_state, "refused")
+
+
+HOSTILE = [
+    "1e308",
+    "nan",
+    "-inf",
+    "-0",
+    "9" * 40,
+    "\x00",
+    "1\x00",
+    "x" * 5000,
+    "１,5",
+    "=1+1",
+]
+HOSTILE_IDS = [999999999, MAX_ID + 1, 10**20]
+# form fields our controllers read; each gets the hostile value
+FIELD_NAMES = [
+    "amount",
+    "search",
+    "page",
+    "reason",
+    "request_type",
+    "comment",
+    "answer",
+    "join",
+    "report_type",
+    "download",
+    "access_token",
+    "referral_code",
+    "company_name",
+    "contact_name",
+    "email",
+    "phone",
+    "vat",
+    "country_id",
+    "state_id",
+    "city",
+    "street",
+    "zip",
+    "message",
+    "submitted",
+    "requested",
+    "reported",
+    "answered",
+]
+
+
+@tagged("post_install", "-at_install")
+class TestHostileInput(DmsReturnCommon, DmsPortalMixin, HttpCase):
+    """Every route of the add-on, GET and POST, with hostile values in the
+    URL and the form: never a server error, nothing written."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dealer_user = new_test_user(
+            cls.env,
+            login="hostile_dealer",
+            password="hostile_dealer_pw",
+            groups="base.group_portal",
+            partner_id=cls.dist_b.id,
+        )
+        cls.dist_b.dms_referral_code = "HOSTILE1"
+
+    def _rules(self):
+        rules = [
+            rule
+            for rule in self.env["ir.http"].routing_map().iter_rules()
+            if _is_our_endpoint(rule.endpoint)
+        ]
+        self.assertGreater(len(rules), 20)
+        return rules
+
+    def _counts(self):
+        models = [
+            name
+            for name, model in self.env.registry.items()
+            if name.startswith("dms.") and not model._abstract and not model._transient
+        ]
+        models += ["sale.order", "sale.order.line", "res.partner", "account.move"]
+        self.env.invalidate_all()
+        return {name: self.env[name].sudo().search_count([]) for name in models}
+
+    def _url(self, rule, value, number):
+        """The rule's URL with ``value`` in its string arguments and the
+        hostile id ``number`` in its integer arguments."""
+
+        def fill(match):
+            if match.group(1) == "int":
+                return str(number)
+            return re.sub(r"[^A-Za-z0-9]", lambda c: f"%{ord(c.group()):02X}", value)
+
+        return re.sub(r"<(?:(\w+):)?\w+>", fill, rule.rule)
+
+    def _fields(self, rule, value):
+        method = getattr(rule.endpoint, "func", rule.endpoint)
+        names = [
+            name
+            for name, parameter in inspect.signature(method).parameters.items()
+            if parameter.kind is parameter.POSITIONAL_OR_KEYWORD
+            and name not in rule.arguments
+        ]
+        data = dict.fromkeys(FIELD_NAMES + names, value)
+        for product in self.products[:3]:
+            data[f"qty_{product.id}"] = value
+        data[f"qty_{self.order.order_line.id}"] = value
+        data[f"doc_expiry_{1}"] = value
+        data[f"qty_{value[:30]}"] = "1"
+        return data
+
+    def _send(self, rule, csrf):
+        for index, value in enumerate(HOSTILE):
+            # each hostile id in turn: every one meets every route
+            url = self._url(rule, value, HOSTILE_IDS[index % len(HOSTILE_IDS)])
+            if rule.methods is None or "GET" in rule.methods:
+                query = urlencode(self._fields(rule, value[:1000]))
+                response = self.url_open(f"{url}?{query}", allow_redirects=False)
+                self.assertLess(response.status_code, 500, f"GET {url} {value!r}")
+            if rule.methods is None or "POST" in rule.methods:
+                data = dict(self._fields(rule, value), csrf_token=csrf)
+                response = self.url_open(url, data=data, allow_redirects=False)
+                self.assertLess(response.status_code, 500, f"POST {url} {value[:20]!r}")
+
+    def test_every_route_with_hostile_values(self):
+        before = self._counts()
+        rules = self._rules()
+        # as the public: the public routes
+        self.authenticate(None, None)
+        csrf = self._csrf("/dms/apply")
+        for rule in rules:
+            if rule.endpoint.routing["auth"] == "public":
+                self._send(rule, csrf)
+        # as a dealer: every route
+        self.authenticate("hostile_dealer", "hostile_dealer_pw")
+        csrf = self._csrf("/my/dms")
+        for rule in rules:
+            self._send(rule, csrf)
+        self.assertEqual(self._counts(), before)
+
+    def test_nul_and_long_values_are_a_bad_request(self):
+        self.authenticate(None, None)
+        for url in ("/dms/r/%00", "/dms/r/HOSTILE1%00", "/dms/apply?referral_code=%00"):
+            with self.subTest(url=url):
+                self.assertEqual(self.url_open(url).status_code, 400)
+        self.assertEqual(self.url_open("/dms/r/" + "A" * 5000).status_code, 404)
+        self.assertEqual(self.url_open("/dms/r/HOSTILE1").status_code, 200)
+        before = self._counts()
+        csrf = self._csrf("/dms/apply")
+        response = self.url_open(
+            "/dms/apply",
+            data={
+                "csrf_token": csrf,
+                "company_name": "Nul\x00 Co",
+                "contact_name": "Li",
+                "email": "li@example.com",
+                "phone": "123",
+                "vat": "91310000MA1FL0NUL",
+                "country_id": str(self.china.id),
+                "city": "Shanghai",
+                "street": "Road 1",
+            },
+        )
+        self.assertEqual(response.status_code, 400)
+        # a file where text is expected, a file named with a NUL
+        for files in (
+            {"email": ("x.pdf", b"%PDF-1.4", "application/pdf")},
+            {"doc_file_1": ("x\x00.pdf", b"%PDF-1.4", "application/pdf")},
+        ):
+            response = self.url_open(
+                "/dms/apply", data={"csrf_token": csrf}, files=files
+            )
+            self.assertEqual(response.status_code, 400)
+        self.assertEqual(self._counts(), before)
+
+    def test_quick_order_in_the_dealers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        Order = self.env["sale.order"]
+        juice = self.juice.id
+        for lang, typed, quantity in (
+            ("fr_FR", "1,5", 1.5),
+            ("fr_FR", "1 234,5", 1234.5),
+            ("en_US", "1.5", 1.5),
+            ("en_US", "1,234.5", 1234.5),
+            ("en_US", "1,5", None),
+            ("fr_FR", "1.5", None),
+        ):
+            with self.subTest(lang=lang, typed=typed):
+                self.dealer_user.lang = lang
+                self.authenticate("hostile_dealer", "hostile_dealer_pw")
+                csrf = self._csrf("/my/dms")
+                orders = Order.search([])
+                response = self.url_open(
+                    "/my/dms/order",
+                    data={"csrf_token": csrf, f"qty_{juice}": typed},
+                    allow_redirects=False,
+                )
+                new = Order.search([]) - orders
+                if quantity is None:
+                    self.assertEqual(response.status_code, 400)
+                    self.assertIn("is not a quantity", response.text)
+                    self.assertFalse(new)
+                else:
+                    self.assertEqual(response.status_code, 303, response.text[-500:])
+                    self.assertEqual(new.order_line.product_uom_qty, quantity)
+
+    def test_amounts_and_quantities(self):
+        self.authenticate("hostile_dealer", "hostile_dealer_pw")
+        csrf = self._csrf("/my/dms")
+        before = self._counts()
+        juice = self.juice.id
+        for value in ("1e308", "nan", "inf", "-0", "9" * 400, "1,5", "-1", "0x10"):
+            with self.subTest(value=value):
+                for url, data in (
+                    ("/my/dms/commission/withdraw", {"amount": value}),
+                    ("/my/dms/order", {f"qty_{juice}": value}),
+                    ("/my/dms/stock/report", {f"qty_{juice}": value}),
+                    (
+                        f"/my/orders/{self.order.id}/return",
+                        {
+                            "request_type": "return",
+                            "reason": "Broken",
+                            f"qty_{self.order.order_line.id}": value,
+                        },
+                    ),
+                ):
+                    response = self.url_open(
+                        url, data=dict(data, csrf_token=csrf), allow_redirects=False
+                    )
+                    self.assertEqual(response.status_code, 400, (url, value))
+        upload = self.url_open(
+            "/my/dms/stock/upload",
+            data={"csrf_token": csrf},
+            files={"file": ("s.xlsx", b"PK\x03\x04broken", "application/zip")},
+        )
+        self.assertEqual(upload.status_code, 400)
+        self.assertIn("not a valid XLSX", upload.text)
+        bomb = zip_bomb(MAX_UNPACKED_BYTES + 2**20)
+        start = time.monotonic()
+        upload = self.url_open(
+            "/my/dms/stock/upload",
+            data={"csrf_token": csrf},
+            files={"file": ("s.xlsx", bomb, "application/zip")},
+        )
+        self.assertLess(time.monotonic() - start, 1.0)
+        self.assertEqual(upload.status_code, 400)
+        self.assertIn("unpacks to more than", upload.text)
+        self.assertEqual(self._counts(), before)

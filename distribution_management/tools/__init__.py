@@ -1,0 +1,3 @@
+from . import number
+from . import xlsx
+from . import upload
