@@ -21,3 +21,5 @@ from . import test_dealer_stock
 from . import test_grid_allocation
 from . import test_dashboard
 from . import test_xlsx_export
+from . import test_invoice_budget
+from . import test_commission_fixed
