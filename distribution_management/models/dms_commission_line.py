@@ -162,17 +162,35 @@ class DmsCommissionLine(models.Model):
         return self.env.cr.fetchall()
 
     @api.model
-    def _accrue(self, moves):
+    def _accrue(self, moves, fixed_only=False):
         """Ledger lines for the attributed lines of posted customer invoices
         and credit notes, all in one create. Amounts are in company currency:
         the base is the journal item's balance, never a sum of currencies.
 
         Percentage, per-unit and tiered rules accrue per invoice line; a
         fixed-per-order rule is settled per order afterwards, see
-        :meth:`_fixed_order_vals`."""
+        :meth:`_fixed_order_vals`. ``fixed_only``: only bring the fixed
+        commission of already posted ``moves`` up to date, in their current
+        posting (another invoice of their orders was reset)."""
         rows = self._accrual_rows(moves)
         if not rows:
             return self.browse()
+        existing = []
+        if fixed_only:
+            # write in the current posting, next to what is already there
+            rows = [row[:8] + (None if row[8] is None else row[8] - 1,) for row in rows]
+            current = {row[0]: 0 if row[8] is None else row[8] + 1 for row in rows}
+            existing = [
+                {
+                    "move_line_id": line.move_line_id.id,
+                    "beneficiary_id": line.beneficiary_id.id,
+                    "level": line.level,
+                }
+                for line in self.sudo().search(
+                    [("move_id", "in", moves.ids), ("kind", "=", "commission")]
+                )
+                if current.get(line.move_line_id.id) == line.posting
+            ]
         Rule = self.env["dms.commission.rule"]
         Partner = self.env["res.partner"]
         # one browse for all lines: their moves, products and categories are
@@ -203,6 +221,8 @@ class DmsCommissionLine(models.Model):
                     (line, row, rule, base)
                 )
                 continue
+            if fixed_only:
+                continue
             if rule.rule_type == "tiered":
                 month_key = (seller_id, date.replace(day=1))
                 volumes[month_key] += base
@@ -218,7 +238,7 @@ class DmsCommissionLine(models.Model):
                 rate,
                 common,
             )
-        vals_list += self._fixed_order_vals(moves, fixed, anchors, vals_list)
+        vals_list += self._fixed_order_vals(moves, fixed, anchors, vals_list + existing)
         return self.sudo().create(vals_list)
 
     @api.model
@@ -672,7 +692,25 @@ class DmsCommissionLine(models.Model):
                 state="pending" if line.state == "pending" else "earned",
             )
             vals_list.append(vals)
-        return self.sudo().create(vals_list)
+        reversals = self.sudo().create(vals_list)
+        self._reaccrue_fixed(reversals, moves)
+        return reversals
+
+    @api.model
+    def _reaccrue_fixed(self, reversals, moves):
+        """A reset invoice carried the fixed commission of an order that other
+        posted invoices still bill: accrue it again on one of them."""
+        orders = reversals.filtered(
+            lambda line: line.rule_id.rule_type == "fixed_order"
+        ).sale_order_id
+        others = (
+            orders.sudo().invoice_ids.filtered(
+                lambda move: move.state == "posted" and move.move_type == "out_invoice"
+            )
+            - moves
+        )
+        if others:
+            self._accrue(others, fixed_only=True)
 
     @api.model
     def _cron_update_states(self):

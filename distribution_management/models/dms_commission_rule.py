@@ -278,7 +278,13 @@ def compute_commission(rule, base, quantity, sign, volume=0.0):
     """(commission, rate) of one sale for the whole chain, before the level
     shares. ``base`` is signed (negative on credit notes) and ``sign`` is
     -1 on credit notes; ``volume`` is the seller's monthly base including
-    this sale (tiered rules)."""
+    this sale (tiered rules).
+
+    A fixed-per-order rule gives the fixed amount for the whole order: the
+    ledger pays it once per order and level across the order's invoices, and
+    only the credit note that brings the order's net invoiced amount to zero
+    or below takes it back (a partial credit note takes nothing back); see
+    ``dms.commission.line._fixed_order_vals``."""
     if rule.rule_type == "percent":
         return base * rule.rate / 100, rule.rate
     if rule.rule_type == "fixed_unit":

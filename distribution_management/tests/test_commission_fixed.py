@@ -148,6 +148,25 @@ class TestFixedPerOrder(DmsCommissionCommon):
         refund.action_post()
         self.assertEqual(self._net(order), self.nothing)
 
+    def test_reset_of_the_invoice_that_carried_it(self):
+        order = self._order()
+        first = self._deliver_and_invoice(order.order_line[0])
+        second = self._deliver_and_invoice(order.order_line[1])
+        first.button_draft()
+        # the second part still bills the order: the commission moves there
+        self.assertEqual(self._net(order), self.due)
+        self.assertEqual(self._by_level(self._ledger(second)), self.due)
+        first.button_cancel()
+        self.assertEqual(self._net(order), self.due)
+        second.button_draft()
+        self.assertEqual(self._net(order), self.nothing)
+        second.action_post()
+        self.assertEqual(self._net(order), self.due)
+        # resetting the second again reverses its current posting only once
+        second.button_draft()
+        second.action_post()
+        self.assertEqual(self._net(order), self.due)
+
     def test_expected_income_counts_the_order_once(self):
         order = self._order()
         expected = dict(
