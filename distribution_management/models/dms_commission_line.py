@@ -386,7 +386,17 @@ class DmsCommissionLine(models.Model):
     def _fixed_holdings(self, order_ids):
         """{(order id, rule id, level, beneficiary id): net amount} of the
         fixed-per-order commission already in the ledger for ``order_ids``
-        (archived rules included)."""
+        (archived rules included).
+
+        The orders' rows are written first: two invoices of one order posted
+        at the same moment then serialize (the second one is retried and
+        sees what the first accrued) instead of both paying the order."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_order SET write_date = write_date WHERE id = ANY(%s)",
+                list(order_ids),
+            )
+        )
         self.flush_model(
             ["sale_order_id", "rule_id", "level", "beneficiary_id", "amount", "kind"]
         )
