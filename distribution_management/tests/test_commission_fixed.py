@@ -1,9 +1,12 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
-from odoo import Command, fields
+from psycopg2 import OperationalError
+
+from odoo import Command, api, fields
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .test_commission import DmsCommissionCommon
 
@@ -281,3 +284,103 @@ class TestFreezeFromPayment(DmsCommissionCommon):
             set(self._ledger(invoice).mapped("available_date")),
             {today + timedelta(days=6)},
         )
+
+
+@tagged("post_install", "-at_install")
+class TestFixedPerOrderConcurrency(TransactionCase):
+    """Two invoices of one order posted in two transactions at once."""
+
+    def _committed_env(self):
+        cr = self.registry.cursor()
+        self.addCleanup(cr.close)
+        return api.Environment(cr, self.env.uid, {})
+
+    def test_two_parts_posted_at_once_pay_once(self):
+        setup = self._committed_env()
+        seller = setup["res.partner"].search([("dms_state", "=", "approved")], limit=1)
+        self.assertTrue(seller, "the demo data has approved distributors")
+        product = setup["product.product"].create(
+            {
+                "name": "Concurrent fixed commission",
+                "type": "service",
+                "invoice_policy": "order",
+                "taxes_id": [Command.clear()],
+            }
+        )
+        rule = setup["dms.commission.rule"].create(
+            {
+                "name": "Concurrent fixed",
+                "rule_type": "fixed_order",
+                "fixed_amount": 9,
+                "product_ids": [Command.set(product.ids)],
+            }
+        )
+        customer = setup["res.partner"].create({"name": "Concurrent customer"})
+        order = setup["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "dms_distributor_id": seller.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": p,
+                        }
+                    )
+                    for p in (10, 20)
+                ],
+            }
+        )
+        order.action_confirm()
+        first = order._create_invoices()
+        first.invoice_line_ids = [
+            Command.unlink(
+                first.invoice_line_ids.filtered(lambda aml: aml.price_unit == 20).id
+            )
+        ]
+        second = order._create_invoices()
+        self.assertEqual(len(second.invoice_line_ids), 1)
+        # another journal: Odoo's own sequence lock does not serialize them
+        journal = first.journal_id.copy({"name": "Concurrent sales", "code": "CSAL"})
+        second.journal_id = journal
+        setup.cr.commit()
+        moves = [first.id, second.id]
+
+        def cleanup():
+            with self.registry.cursor() as cr:
+                cr.execute(
+                    "DELETE FROM dms_commission_line WHERE sale_order_id = %s",
+                    [order.id],
+                )
+                cr.execute("DELETE FROM account_move WHERE id = ANY(%s)", [moves])
+                cr.execute("DELETE FROM sale_order WHERE id = %s", [order.id])
+                cr.execute("DELETE FROM dms_commission_rule WHERE id = %s", [rule.id])
+                cr.execute("DELETE FROM account_journal WHERE id = %s", [journal.id])
+                cr.execute(
+                    "DELETE FROM product_template WHERE id = %s",
+                    [product.product_tmpl_id.id],
+                )
+                cr.execute("DELETE FROM res_partner WHERE id = %s", [customer.id])
+            self.registry.clear_cache()
+
+        self.addCleanup(cleanup)
+
+        one, two = self._committed_env(), self._committed_env()
+        two.cr.execute("SET lock_timeout = '2s'")
+        one["account.move"].browse(first.id).action_post()
+        # the first posting is not committed yet: the second one waits on the
+        # order's row instead of paying the order a second time
+        with mute_logger("odoo.sql_db"), self.assertRaises(OperationalError):
+            two["account.move"].browse(second.id).action_post()
+        one.cr.commit()
+        two.cr.rollback()
+        two.invalidate_all()
+        two["account.move"].browse(second.id).action_post()  # the retry
+        two.cr.commit()
+        two.cr.execute(
+            "SELECT level, SUM(amount) FROM dms_commission_line "
+            "WHERE sale_order_id = %s GROUP BY level",
+            [order.id],
+        )
+        self.assertEqual(dict(two.cr.fetchall()), {1: 9.0})
