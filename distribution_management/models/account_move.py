@@ -32,6 +32,21 @@ class AccountMove(models.Model):
         index="btree_not_null",
     )
 
+    # Inverses of the many2one fields whose stored computes depend on the
+    # move's state and payment state. Without them, every change of a journal
+    # item (one per invoice line while Odoo builds and posts an invoice) makes
+    # the ORM search these tables again to find what to recompute; with them
+    # it reads the inverse once per move and keeps it in cache.
+    dms_settlement_ids = fields.One2many(
+        "dms.settlement", "move_id", string="Commission Settlements", readonly=True
+    )
+    dms_withdrawal_ids = fields.One2many(
+        "dms.withdrawal", "move_id", string="Withdrawals", readonly=True
+    )
+    dms_settled_rebate_ids = fields.One2many(
+        "dms.rebate", "settlement_move_id", string="Settled Rebates", readonly=True
+    )
+
     def _post(self, soft=True):
         """Accrue commissions on every posting path (button, mass posting,
         auto-post, credit notes of a reversal)."""

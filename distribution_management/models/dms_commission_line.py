@@ -163,34 +163,50 @@ class DmsCommissionLine(models.Model):
         return self.env.cr.fetchall()
 
     @api.model
-    def _accrue(self, moves):
+    def _accrue(self, moves, fixed_only=False):
         """Ledger lines for the attributed lines of posted customer invoices
         and credit notes, all in one create. Amounts are in company currency:
-        the base is the journal item's balance, never a sum of currencies."""
+        the base is the journal item's balance, never a sum of currencies.
+
+        Percentage, per-unit and tiered rules accrue per invoice line; a
+        fixed-per-order rule is settled per order afterwards, see
+        :meth:`_fixed_order_vals`. ``fixed_only``: only bring the fixed
+        commission of already posted ``moves`` up to date, in their current
+        posting (another invoice of their orders was reset)."""
         rows = self._accrual_rows(moves)
         if not rows:
             return self.browse()
+        existing = []
+        if fixed_only:
+            # write in the current posting, next to what is already there
+            rows = [row[:8] + (None if row[8] is None else row[8] - 1,) for row in rows]
+            current = {row[0]: 0 if row[8] is None else row[8] + 1 for row in rows}
+            existing = [
+                {
+                    "move_line_id": line.move_line_id.id,
+                    "beneficiary_id": line.beneficiary_id.id,
+                    "level": line.level,
+                }
+                for line in self.sudo().search(
+                    [("move_id", "in", moves.ids), ("kind", "=", "commission")]
+                )
+                if current.get(line.move_line_id.id) == line.posting
+            ]
         Rule = self.env["dms.commission.rule"]
-        AML = self.env["account.move.line"]
         Partner = self.env["res.partner"]
+        # one browse for all lines: their moves, products and categories are
+        # then read for the whole batch, never line by line
+        lines = self.env["account.move.line"].browse([row[0] for row in rows])
         volumes = self._monthly_volumes(moves, rows)
-        fixed_done = set()
+        fixed = {}  # (order id, rule id) -> [(line, row, rule, base)]
+        anchors = {}  # order id -> [(line, row)] of the moves being posted
         vals_list = []
-        for (
-            aml_id,
-            sale_line_id,
-            order_id,
-            grid_id,
-            seller_id,
-            tier_id,
-            parent_id,
-            grand_id,
-            posting,
-        ) in rows:
-            line = AML.browse(aml_id)
+        for line, row in zip(lines, rows, strict=True):
+            order_id, seller_id, tier_id = row[2], row[4], row[5]
             move = line.move_id
             company = move.company_id
             date = move.invoice_date or move.date
+            anchors.setdefault(order_id, []).append((line, row))
             rule = Rule._best_rule(
                 company, line.product_id, self.env["dms.tier"].browse(tier_id), date
             )
@@ -202,43 +218,261 @@ class DmsCommissionLine(models.Model):
                 base -= sign * self._line_cost(line)
             volume = 0.0
             if rule.rule_type == "fixed_order":
-                if (move.id, order_id, rule.id) in fixed_done:
-                    continue
-                fixed_done.add((move.id, order_id, rule.id))
-            elif rule.rule_type == "tiered":
+                fixed.setdefault((order_id, rule.id), []).append(
+                    (line, row, rule, base)
+                )
+                continue
+            if fixed_only:
+                continue
+            if rule.rule_type == "tiered":
                 month_key = (seller_id, date.replace(day=1))
                 volumes[month_key] += base
                 volume = volumes[month_key]
             commission, rate = compute_commission(
                 rule, base, line.quantity, sign, volume
             )
-            chain = [seller_id, parent_id, grand_id][: min(company.dms_max_depth, 3)]
-            common = {
-                "kind": "commission",
-                "posting": 0 if posting is None else posting + 1,
-                "distributor_id": seller_id,
-                "rule_id": rule.id,
-                "move_id": move.id,
-                "move_line_id": line.id,
-                "sale_line_id": sale_line_id,
-                "sale_order_id": order_id,
-                "customer_id": move.commercial_partner_id.id,
-                "product_id": line.product_id.id,
-                "base_amount": company.currency_id.round(base),
-                "company_id": company.id,
-                "currency_id": company.currency_id.id,
-                "date": date,
-                "available_date": date
-                + timedelta(days=company.dms_commission_freeze_days),
-                "state": "earned"
-                if company.dms_commission_trigger == "invoice"
-                else "pending",
-                "dms_grid_id": grid_id,
-            }
+            common = self._common_vals(line, row, rule.id, base)
             vals_list += self._level_vals(
-                Partner.browse([p for p in chain if p]), rule, commission, rate, common
+                Partner.browse(self._chain(row, company)),
+                rule,
+                commission,
+                rate,
+                common,
             )
+        vals_list += self._fixed_order_vals(moves, fixed, anchors, vals_list + existing)
         return self.sudo().create(vals_list)
+
+    @api.model
+    def _chain(self, row, company):
+        """Beneficiary ids of an accrual row, level 1 first, cut at the
+        company's depth."""
+        chain = [row[4], row[6], row[7]][: min(company.dms_max_depth, 3)]
+        return [partner_id for partner_id in chain if partner_id]
+
+    @api.model
+    def _common_vals(self, line, row, rule_id, base):
+        """Values shared by the level lines accrued from one invoice line."""
+        move = line.move_id
+        company = move.company_id
+        date = move.invoice_date or move.date
+        on_invoice = company.dms_commission_trigger == "invoice"
+        return {
+            "kind": "commission",
+            "posting": 0 if row[8] is None else row[8] + 1,
+            "distributor_id": row[4],
+            "rule_id": rule_id,
+            "move_id": move.id,
+            "move_line_id": line.id,
+            "sale_line_id": row[1],
+            "sale_order_id": row[2],
+            "customer_id": move.commercial_partner_id.id,
+            "product_id": line.product_id.id,
+            "base_amount": company.currency_id.round(base),
+            "company_id": company.id,
+            "currency_id": company.currency_id.id,
+            "date": date,
+            # "earned when paid": the freeze counts from the payment date,
+            # set when the invoice is paid (_cron_update_states)
+            "available_date": date + timedelta(days=company.dms_commission_freeze_days)
+            if on_invoice
+            else False,
+            "state": "earned" if on_invoice else "pending",
+            "dms_grid_id": row[3],
+        }
+
+    # ------------------------------------------------------------------
+    # Fixed commission per order
+    # ------------------------------------------------------------------
+    @api.model
+    def _fixed_order_vals(self, moves, fixed, anchors, vals_list):
+        """Ledger lines that bring the fixed-per-order commission of the
+        orders invoiced or credited by ``moves`` to what is due.
+
+        The rule: a fixed-per-order rule pays its fixed amount (times the
+        level share) once per order, rule and level, however many invoices
+        the order is split into, as long as the order's net invoiced amount
+        under that rule (its posted invoices minus its posted credit notes) is
+        above zero. A partial credit note takes nothing back; the credit note
+        that brings the net invoiced amount to zero or below takes back
+        exactly what each beneficiary still holds for that order. Invoicing
+        the order again afterwards pays the fixed amount again. So the net
+        commission of an order always stays between 0 and the fixed amount.
+
+        ``fixed``: {(order id, rule id): [(line, row, rule data, base)]} of
+        the lines of ``moves`` under a fixed-per-order rule; ``anchors``:
+        {order id: [(line, row)]} of all attributed lines of ``moves``;
+        ``vals_list``: the lines already prepared for ``moves`` (their keys
+        are not reused)."""
+        refunded = {
+            row[2]
+            for line, row in (pair for pairs in anchors.values() for pair in pairs)
+            if line.move_id.move_type == "out_refund"
+        }
+        order_ids = {order_id for order_id, __ in fixed} | refunded
+        if not order_ids:
+            return []
+        holdings = self._fixed_holdings(order_ids)
+        keys = set(fixed) | {(order, rule) for order, rule, __, __ in holdings}
+        if not keys:
+            return []
+        net_bases = self._fixed_net_bases({order for order, __ in keys}, anchors)
+        used = {
+            (vals["move_line_id"], vals["beneficiary_id"], vals["level"])
+            for vals in vals_list
+        }
+        result = []
+        for order_id, rule_id in sorted(keys):
+            pairs = fixed.get((order_id, rule_id), [])
+            candidates = [pair[:2] for pair in pairs] + anchors[order_id]
+            line, row = candidates[0]
+            currency = line.move_id.company_id.currency_id
+            by_rule = net_bases.get(order_id, {})
+            net = by_rule.get(rule_id, by_rule.get(None, 0.0))
+            held = {
+                (level, partner_id): amount
+                for (order, rule, level, partner_id), amount in holdings.items()
+                if order == order_id and rule == rule_id
+            }
+            invoice_pairs = [
+                pair for pair in pairs if pair[0].move_id.move_type == "out_invoice"
+            ]
+            if currency.compare_amounts(net, 0.0) > 0:
+                # due: pay the levels that hold nothing, from an invoice only
+                if not invoice_pairs:
+                    continue
+                rule = invoice_pairs[0][2]
+                line, row = invoice_pairs[0][:2]
+                held_levels = {level for (level, __), amount in held.items() if amount}
+                todo = [
+                    (
+                        level,
+                        partner_id,
+                        rule.fixed_amount * rule.shares[level - 1] / 100,
+                    )
+                    for level, partner_id in enumerate(
+                        self._chain(row, line.move_id.company_id), start=1
+                    )
+                    if level not in held_levels
+                ]
+            else:
+                # credited to zero or below: take back what each one holds
+                todo = [
+                    (level, partner_id, -amount)
+                    for (level, partner_id), amount in sorted(held.items())
+                ]
+            base = sum(pair[3] for pair in pairs)
+            for level, partner_id, amount in todo:
+                amount = currency.round(amount)
+                if currency.is_zero(amount):
+                    continue
+                anchor = next(
+                    (
+                        (aml, aml_row)
+                        for aml, aml_row in candidates
+                        if (aml.id, partner_id, level) not in used
+                    ),
+                    None,
+                )
+                if not anchor:
+                    continue
+                used.add((anchor[0].id, partner_id, level))
+                vals = self._common_vals(anchor[0], anchor[1], rule_id, base)
+                vals.update(
+                    beneficiary_id=partner_id, level=level, rate=0.0, amount=amount
+                )
+                result.append(vals)
+        return result
+
+    @api.model
+    def _fixed_holdings(self, order_ids):
+        """{(order id, rule id, level, beneficiary id): net amount} of the
+        fixed-per-order commission already in the ledger for ``order_ids``
+        (archived rules included).
+
+        The orders' rows are written first: two invoices of one order posted
+        at the same moment then serialize (the second one is retried and
+        sees what the first accrued) instead of both paying the order."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_order SET write_date = write_date WHERE id = ANY(%s)",
+                list(order_ids),
+            )
+        )
+        self.flush_model(
+            ["sale_order_id", "rule_id", "level", "beneficiary_id", "amount", "kind"]
+        )
+        self.env["dms.commission.rule"].flush_model(["rule_type"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT c.sale_order_id, c.rule_id, c.level, c.beneficiary_id,
+                       SUM(c.amount)
+                  FROM dms_commission_line c
+                  JOIN dms_commission_rule r ON r.id = c.rule_id
+                 WHERE c.sale_order_id = ANY(%s)
+                   AND r.rule_type = 'fixed_order'
+                   AND c.kind IN ('commission', 'reversal')
+              GROUP BY 1, 2, 3, 4
+                """,
+                list(order_ids),
+            )
+        )
+        return {
+            (order, rule, level, partner): amount
+            for order, rule, level, partner, amount in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _fixed_net_bases(self, order_ids, anchors):
+        """{order id: {rule id: net invoiced base, None: whole order}}: the
+        untaxed amount of the orders' posted invoices minus their posted
+        credit notes, in company currency, per rule that applies to each
+        product at the date of the move being posted."""
+        self.env["account.move"].flush_model(["state", "move_type"])
+        self.env["account.move.line"].flush_model(
+            ["move_id", "display_type", "balance", "product_id", "sale_line_ids"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT lines.order_id, lines.product_id, SUM(lines.base)
+                  FROM (
+                    SELECT DISTINCT ON (aml.id, sol.order_id)
+                           sol.order_id, aml.product_id, -aml.balance AS base
+                      FROM account_move_line aml
+                      JOIN account_move am ON am.id = aml.move_id
+                      JOIN sale_order_line_invoice_rel rel
+                        ON rel.invoice_line_id = aml.id
+                      JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                     WHERE sol.order_id = ANY(%s)
+                       AND am.state = 'posted'
+                       AND am.move_type IN ('out_invoice', 'out_refund')
+                       AND aml.display_type = 'product'
+                  ) lines
+              GROUP BY 1, 2
+                """,
+                list(order_ids),
+            )
+        )
+        Rule = self.env["dms.commission.rule"]
+        fetched = self.env.cr.fetchall()
+        products = self.env["product.product"].browse(
+            {product_id for __, product_id, __ in fetched if product_id}
+        )
+        result = defaultdict(lambda: defaultdict(float))
+        for order_id, product_id, base in fetched:
+            line, row = anchors[order_id][0]
+            move = line.move_id
+            rule = Rule._best_rule(
+                move.company_id,
+                products.browse(product_id).with_prefetch(products._prefetch_ids),
+                self.env["dms.tier"].browse(row[5]),
+                move.invoice_date or move.date,
+            )
+            if rule:
+                result[order_id][rule.id] += base
+            result[order_id][None] += base
+        return result
 
     @api.model
     def _line_cost(self, line):
@@ -354,7 +588,14 @@ class DmsCommissionLine(models.Model):
                     remaining, product.uom_id
                 )
             if rule.rule_type == "fixed_order":
-                if line.qty_invoiced or (order.id, rule.id) in fixed_done:
+                # paid once per order: nothing more to expect once any part
+                # of the order is invoiced (see _fixed_order_vals)
+                invoiced = any(
+                    float_compare(other.qty_invoiced, 0.0, precision_rounding=rounding)
+                    > 0
+                    for other in order.order_line
+                )
+                if invoiced or (order.id, rule.id) in fixed_done:
                     continue
                 fixed_done.add((order.id, rule.id))
             commission, __ = compute_commission(rule, base, remaining, 1, base)
@@ -459,22 +700,50 @@ class DmsCommissionLine(models.Model):
                 amount=-line.amount,
                 base_amount=-line.base_amount,
                 date=line.company_id._dms_today(),
-                state="earned",
+                # a reversal of a commission still waiting for the payment
+                # waits with it (both become earned once the invoice is paid)
+                state="pending" if line.state == "pending" else "earned",
             )
             vals_list.append(vals)
-        return self.sudo().create(vals_list)
+        reversals = self.sudo().create(vals_list)
+        self._reaccrue_fixed(reversals, moves)
+        return reversals
+
+    @api.model
+    def _reaccrue_fixed(self, reversals, moves):
+        """A reset invoice carried the fixed commission of an order that other
+        posted invoices still bill: accrue it again on one of them."""
+        orders = reversals.filtered(
+            lambda line: line.rule_id.rule_type == "fixed_order"
+        ).sale_order_id
+        others = (
+            orders.sudo().invoice_ids.filtered(
+                lambda move: move.state == "posted" and move.move_type == "out_invoice"
+            )
+            - moves
+        )
+        if others:
+            self._accrue(others, fixed_only=True)
 
     @api.model
     def _cron_update_states(self):
         """pending -> earned once paid (payment trigger); earned -> available
-        after the freeze period."""
+        after the freeze period.
+
+        With "earned when paid", the freeze period counts from the date the
+        invoice (or credit note) became paid: the latest date of the payments
+        and credit notes reconciled with it, not the invoice date."""
         pending = self.search([("state", "=", "pending")])
-        paid = pending.filtered(
-            lambda line: (
-                line.move_id.payment_state in ("paid", "in_payment", "reversed")
-            )
+        paid_moves = pending.move_id.filtered(
+            lambda move: move.payment_state in ("paid", "in_payment", "reversed")
         )
-        paid.write({"state": "earned"})
+        paid_dates = self._payment_dates(paid_moves)
+        groups = defaultdict(lambda: self.browse())
+        for line in pending.filtered(lambda line: line.move_id in paid_moves):
+            freeze = line.company_id.dms_commission_freeze_days
+            groups[paid_dates[line.move_id.id] + timedelta(days=freeze)] |= line
+        for available_date, lines in groups.items():
+            lines.write({"state": "earned", "available_date": available_date})
         self.search(
             [
                 ("state", "=", "earned"),
@@ -482,3 +751,21 @@ class DmsCommissionLine(models.Model):
             ]
         ).write({"state": "available"})
         return True
+
+    @api.model
+    def _payment_dates(self, moves):
+        """{move id: date it became paid}: the latest date of the
+        reconciliations of its receivable lines (payments, credit notes),
+        else its invoice date."""
+        result = {}
+        for move in moves:
+            terms = move.line_ids.filtered(
+                lambda line: (
+                    line.account_type in ("asset_receivable", "liability_payable")
+                )
+            )
+            dates = (terms.matched_debit_ids | terms.matched_credit_ids).mapped(
+                "max_date"
+            )
+            result[move.id] = max(dates) if dates else move.invoice_date or move.date
+        return result

@@ -2,6 +2,7 @@ from typing import NamedTuple
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
 
 
 class RuleData(NamedTuple):
@@ -88,9 +89,67 @@ class DmsCommissionRule(models.Model):
     section_ids = fields.One2many(
         "dms.commission.rule.section", "rule_id", string="Sections", copy=True
     )
-    level1_share = fields.Float(string="Level 1 Share (%)", default=100.0)
-    level2_share = fields.Float(string="Level 2 Share (%)", default=0.0)
-    level3_share = fields.Float(string="Level 3 Share (%)", default=0.0)
+    level1_share = fields.Float(
+        string="Level 1 Share (%)",
+        default=100.0,
+        help="Percentage of the rule's commission paid to the distributor "
+        "credited with the order (the seller).",
+    )
+    level2_share = fields.Float(
+        string="Level 2 Share (%)",
+        default=0.0,
+        help="Percentage of the rule's commission paid to the seller's upline; "
+        "at most the level 1 share.",
+    )
+    level3_share = fields.Float(
+        string="Level 3 Share (%)",
+        default=0.0,
+        help="Percentage of the rule's commission paid to the upline's upline; "
+        "at most the level 2 share.",
+    )
+    total_share = fields.Float(
+        string="Paid down the Chain (%)",
+        compute="_compute_totals",
+        help="Sum of the level shares the company pays (up to its network "
+        "depth), as a percentage of the rule's commission.",
+    )
+    total_rate = fields.Float(
+        string="Total Rate (%)",
+        digits=(16, 4),
+        compute="_compute_totals",
+        help="Percentage of the base paid in total to the seller and its upline "
+        "(tiered rules: at the highest section).",
+    )
+    total_fixed_amount = fields.Monetary(
+        string="Total Amount",
+        compute="_compute_totals",
+        help="Amount paid in total to the seller and its upline per order or per unit.",
+    )
+
+    @api.depends(
+        "rule_type",
+        "rate",
+        "fixed_amount",
+        "section_ids.rate",
+        "level1_share",
+        "level2_share",
+        "level3_share",
+        "company_id.dms_max_depth",
+    )
+    def _compute_totals(self):
+        for rule in self:
+            shares = (rule.level1_share, rule.level2_share, rule.level3_share)
+            depth = min(rule.company_id.dms_max_depth or 3, 3)
+            rule.total_share = sum(shares[:depth])
+            if rule.rule_type == "tiered":
+                rate = max(rule.section_ids.mapped("rate") or [0.0])
+            else:
+                rate = rule.rate if rule.rule_type == "percent" else 0.0
+            rule.total_rate = rate * rule.total_share / 100
+            fixed = rule.rule_type in ("fixed_order", "fixed_unit")
+            rule.total_fixed_amount = (
+                rule.fixed_amount * rule.total_share / 100 if fixed else 0.0
+            )
 
     @api.constrains(
         "rate", "fixed_amount", "level1_share", "level2_share", "level3_share"
@@ -107,6 +166,27 @@ class DmsCommissionRule(models.Model):
                 or max(rule.level1_share, rule.level2_share, rule.level3_share) > 100
             ):
                 raise ValidationError(_("Rates and shares are at most 100 %."))
+            # anti-pyramid guard: the seller earns most, each upline level at
+            # most what the level below it earns
+            if (
+                float_compare(rule.level2_share, rule.level1_share, precision_digits=4)
+                > 0
+                or float_compare(
+                    rule.level3_share, rule.level2_share, precision_digits=4
+                )
+                > 0
+            ):
+                raise ValidationError(
+                    _(
+                        "Rule %(rule)s: an upline level cannot earn a larger share "
+                        "than the level below it (level 1 %(l1)s %%, level 2 "
+                        "%(l2)s %%, level 3 %(l3)s %%). The seller earns most.",
+                        rule=rule.name,
+                        l1=rule.level1_share,
+                        l2=rule.level2_share,
+                        l3=rule.level3_share,
+                    )
+                )
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -198,7 +278,13 @@ def compute_commission(rule, base, quantity, sign, volume=0.0):
     """(commission, rate) of one sale for the whole chain, before the level
     shares. ``base`` is signed (negative on credit notes) and ``sign`` is
     -1 on credit notes; ``volume`` is the seller's monthly base including
-    this sale (tiered rules)."""
+    this sale (tiered rules).
+
+    A fixed-per-order rule gives the fixed amount for the whole order: the
+    ledger pays it once per order and level across the order's invoices, and
+    only the credit note that brings the order's net invoiced amount to zero
+    or below takes it back (a partial credit note takes nothing back); see
+    ``dms.commission.line._fixed_order_vals``."""
     if rule.rule_type == "percent":
         return base * rule.rate / 100, rule.rate
     if rule.rule_type == "fixed_unit":

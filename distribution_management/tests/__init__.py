@@ -25,4 +25,6 @@ from . import test_claims
 from . import test_net_sales
 from . import test_grid_scoping
 from . import test_input
+from . import test_invoice_budget
+from . import test_commission_fixed
 from . import test_clock
