@@ -152,7 +152,10 @@ class DmsWithdrawal(models.Model):
         """Only the reason of a rejection is typed in; amounts, fee and
         decision change through the actions below (which write as
         superuser)."""
-        if not self.env.su and set(vals) - WRITABLE_FIELDS:
+        # the workflow fields are refused (or let through unchanged) by the
+        # state guard, with its own message
+        editable = WRITABLE_FIELDS | set(self._dms_state_fields)
+        if not self.env.su and set(vals) - editable:
             raise UserError(
                 _(
                     "A withdrawal cannot be edited: approve or reject it with "

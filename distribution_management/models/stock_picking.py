@@ -11,7 +11,6 @@ class StockPicking(models.Model):
         string="Grid",
         compute="_compute_dms_grid_id",
         store=True,
-        precompute=True,
         index="btree_not_null",
         help="Grid of the sales order (else of the partner), for the grid "
         "managers' rules.",
@@ -24,7 +23,8 @@ class StockPicking(models.Model):
 
     # Taken when the transfer is made or its order / partner change, kept
     # afterwards (as on invoices). Reads group_id.sale_id rather than sale_id
-    # (computed from it later), so that the INSERT of the transfer writes it.
+    # (computed from it later). Not precomputed: group_id is a stored compute
+    # that is not precomputed itself, so Odoo computes the grid after the INSERT.
     @api.depends("group_id", "partner_id")
     def _compute_dms_grid_id(self):
         for picking in self:

@@ -26,6 +26,7 @@ from . import (
     test_announcement,
     test_anomaly,
     test_commission,
+    test_commission_fixed,
     test_commission_payout,
     test_net_sales,
     test_rebate,
@@ -379,6 +380,8 @@ CLOCKS = {
 DATE_SENSITIVE = [
     test_commission.TestSettlement,
     test_commission.TestCommission,
+    test_commission_fixed.TestFixedPerOrder,
+    test_commission_fixed.TestFreezeFromPayment,
     test_commission_payout.TestWithdrawal,
     test_rebate.TestRebate,
     test_rebate.TestRebateAccrual,

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from psycopg2 import OperationalError
 
-from odoo import Command, api, fields
+from odoo import Command, api
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -238,7 +238,7 @@ class TestShareGuard(DmsCommissionCommon):
 @tagged("post_install", "-at_install")
 class TestFreezeFromPayment(DmsCommissionCommon):
     def test_freeze_counts_from_the_payment_date(self):
-        today = fields.Date.context_today(self.env["dms.commission.line"])
+        today = self.company._dms_today()
         self.company.write(
             {"dms_commission_trigger": "payment", "dms_commission_freeze_days": 10}
         )
@@ -275,7 +275,7 @@ class TestFreezeFromPayment(DmsCommissionCommon):
         )
 
     def test_on_invoice_trigger_counts_from_the_invoice_date(self):
-        today = fields.Date.context_today(self.env["dms.commission.line"])
+        today = self.company._dms_today()
         self.company.dms_commission_freeze_days = 10
         invoice = self._invoice()
         invoice.invoice_date = today - timedelta(days=4)
