@@ -31,13 +31,18 @@ cleanup() {
 trap cleanup EXIT
 
 extra=()
-# WITHOUT_DEMO=all installs without demo data (the default installs it)
-[ -z "${WITHOUT_DEMO:-}" ] || extra+=(--without-demo="$WITHOUT_DEMO")
+tags="${TEST_TAGS:-/distribution_management}"
+# WITHOUT_DEMO=all installs without demo data (the default installs it) and
+# leaves out the tests that read the demo data (tag dms_demo)
+if [ -n "${WITHOUT_DEMO:-}" ]; then
+    extra+=(--without-demo="$WITHOUT_DEMO")
+    [ -n "${TEST_TAGS:-}" ] || tags="$tags,-dms_demo"
+fi
 
 echo "Running the tests on database $DB (log: $LOG)..."
 set +e
 odoo_cmd -d "$DB" -i distribution_management --test-enable \
-    --test-tags "${TEST_TAGS:-/distribution_management}" \
+    --test-tags "$tags" \
     --stop-after-init --log-level=test --http-port="${TEST_PORT:-8169}" \
     "${extra[@]}" 2>&1 | tee "$LOG" | grep -E \
     "(ERROR|CRITICAL|FAIL|Traceback|skipped|tests when loading|post-tests in|Starting post tests)" \

@@ -552,9 +552,10 @@ class TestPortalSalesperson(GridScopingCommon):
         self.assertEqual(order.user_id, self.account_manager)
 
 
-@tagged("post_install", "-at_install")
+@tagged("post_install", "-at_install", "dms_demo")
 class TestGridScopingDemo(TransactionCase):
-    """The demo's East China grid manager against the South China documents."""
+    """The demo's East China grid manager against the South China documents
+    (tag dms_demo: left out of a run without demo data)."""
 
     @classmethod
     def setUpClass(cls):

@@ -329,7 +329,8 @@ class TestUploadBounds(DmsReturnCommon):
                 )
 
 
-@tagged("post_install", "-at_install")
+# reads some records of the demo data (tag dms_demo: left out without it)
+@tagged("post_install", "-at_install", "dms_demo")
 class TestStateGuard(DmsReturnCommon):
     """Workflow states are changed by their actions only: a manager's direct
     write or create of a state is refused, the actions keep working."""
