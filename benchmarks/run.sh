@@ -17,5 +17,16 @@ if ! psql -h "${PGHOST:-/var/run/postgresql}" -U "$DB_USER" -d "$DB" -tAc "selec
     odoo_cmd -d "$DB" -i distribution_management --without-demo=all \
         --stop-after-init --log-level=warn
 fi
+extra=()
+if grep -q -- "--plain-db" "$script"; then
+    # the same flow without the add-on: a database with its dependencies only
+    PLAIN_DB="${DB}_plain"
+    if ! psql -h "${PGHOST:-/var/run/postgresql}" -U "$DB_USER" -d "$PLAIN_DB" -tAc "select 1" >/dev/null 2>&1; then
+        deps="$("$PYTHON" -c "import ast; print(','.join(ast.literal_eval(open('$REPO_ROOT/distribution_management/__manifest__.py').read())['depends']))")"
+        echo "Creating the database $PLAIN_DB without the add-on ($deps)..."
+        odoo_cmd -d "$PLAIN_DB" -i "$deps" --without-demo=all --stop-after-init --log-level=warn
+    fi
+    extra+=(--plain-db "$PLAIN_DB")
+fi
 exec "$PYTHON" "$script" --db "$DB" --addons-path "$ADDONS_PATH" \
-    --db-host "${PGHOST:-/var/run/postgresql}" --db-user "$DB_USER" "$@"
+    --db-host "${PGHOST:-/var/run/postgresql}" --db-user "$DB_USER" "${extra[@]}" "$@"
