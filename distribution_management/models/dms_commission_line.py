@@ -257,6 +257,9 @@ class DmsCommissionLine(models.Model):
         date = move.invoice_date or move.date
         on_invoice = company.dms_commission_trigger == "invoice"
         return {
+            # first: the ORM rounds the monetary values with the currency it
+            # has in cache when it caches them (else it reads it back)
+            "currency_id": company.currency_id.id,
             "kind": "commission",
             "posting": 0 if row[8] is None else row[8] + 1,
             "distributor_id": row[4],
@@ -269,7 +272,6 @@ class DmsCommissionLine(models.Model):
             "product_id": line.product_id.id,
             "base_amount": company.currency_id.round(base),
             "company_id": company.id,
-            "currency_id": company.currency_id.id,
             "date": date,
             # "earned when paid": the freeze counts from the payment date,
             # set when the invoice is paid (_cron_update_states)

@@ -304,12 +304,18 @@ class ResCompany(models.Model):
     # user or cron user who happens to run the code: two users of one company
     # must see the same "today". Defaults the user sees and edits in a form may
     # still start from this day; what the user types is taken as a company day.
+    # stored on the company, so that hot paths (posting an invoice) find it
+    # with the company's other fields instead of reading its partner
+    dms_tz = fields.Selection(
+        related="partner_id.tz", store=True, string="Business Timezone"
+    )
+
     def _dms_tz(self):
         """pytz timezone of the company's business calendar (``self`` or, when
         empty, the current company)."""
         company = self[:1] or self.env.company
         try:
-            return pytz.timezone(company.partner_id.tz or "UTC")
+            return pytz.timezone(company.dms_tz or "UTC")
         except pytz.UnknownTimeZoneError:
             return pytz.utc
 
@@ -337,14 +343,22 @@ class ResCompany(models.Model):
         """Domain comparing the date ``field`` with today in the calendar of
         each record's company (every company of the database), e.g.
         ``("available_date", "<=", today)`` for a cron that runs for all."""
-        by_day = {}
-        for company in self.sudo().search([]):
-            by_day.setdefault(company._dms_today(), []).append(company.id)
         domains = [
             ["&", (company_field, "in", ids), (field, operator, day)]
-            for day, ids in by_day.items()
+            for day, ids in self._dms_companies_by_today().items()
         ]
         return expression.OR(domains) if domains else [(0, "=", 1)]
+
+    @api.model
+    def _dms_companies_by_today(self):
+        """{today in a company's calendar: [ids of the companies on that day]}
+        over every company of the database (a cron or a domain working for all
+        companies at once)."""
+        by_day = {}
+        # every company: a database holds a handful
+        for company in self.sudo().search([]):  # pylint: disable=no-search-all
+            by_day.setdefault(company._dms_today(), []).append(company.id)
+        return by_day
 
     def _dms_date_to_utc(self, day):
         """Naive UTC datetime of the start (local midnight) of company day
