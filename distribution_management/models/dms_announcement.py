@@ -149,9 +149,7 @@ class DmsAnnouncement(models.Model):
         of each announcement's company (not the reader's: a dealer without a
         timezone sees an announcement published after the company's midnight
         at once)."""
-        by_day = {}
-        for company in self.env["res.company"].sudo().search([]):
-            by_day.setdefault(company._dms_today(), []).append(company.id)
+        by_day = self.env["res.company"]._dms_companies_by_today()
         return expression.AND(
             [
                 [("state", "=", "published")],

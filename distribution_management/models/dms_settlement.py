@@ -227,13 +227,17 @@ class DmsSettlement(models.Model):
         runs the settlement, a cron user or an accountant in another tz)."""
         if date_to:
             return SQL("date <= %s", date_to)
-        companies = self.env["res.company"].sudo().search([])
+        pairs = [
+            (company_id, day)
+            for day, ids in self.env["res.company"]._dms_companies_by_today().items()
+            for company_id in ids
+        ]
         return SQL(
             """date <= (SELECT c.day FROM unnest(%s::int[], %s::date[])
                                      AS c(id, day)
                          WHERE c.id = company_id)""",
-            companies.ids,
-            [company._dms_today() for company in companies],
+            [company_id for company_id, __ in pairs],
+            [day for __, day in pairs],
         )
 
     @api.model

@@ -26,9 +26,10 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        super()._pre_dispatch(rule, args)
+        res = super()._pre_dispatch(rule, args)
         if _is_our_endpoint(rule.endpoint):
             cls._dms_check_input(args)
+        return res
 
     @classmethod
     def _dms_check_input(cls, args):
