@@ -48,8 +48,7 @@ class DmsGridScopeMixin(models.AbstractModel):
                 _(
                     "You manage the grids %(grids)s only: this %(document)s would "
                     "belong to another grid, or to a customer of another grid.",
-                    grids=", ".join(self.env.user.dms_grid_ids.mapped("display_name"))
-                    or _("(none)"),
+                    grids=self.env.user._dms_grid_names(),
                     document=self._description,
                 )
             ) from None

@@ -374,8 +374,7 @@ class ResPartner(models.Model):
                 _(
                     "You manage the grids %(grids)s only: this change would move "
                     "%(partner)s to another grid.",
-                    grids=", ".join(self.env.user.dms_grid_ids.mapped("display_name"))
-                    or _("(none)"),
+                    grids=self.env.user._dms_grid_names(),
                     partner=", ".join(self.sudo().mapped("display_name")),
                 )
             ) from None

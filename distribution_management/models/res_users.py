@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import _, fields, models
 
 # a grid manager: Distribution / User without Distribution / Administrator
 GRID_SCOPED_GROUPS = (
@@ -96,21 +96,17 @@ class ResUsers(models.Model):
             return scoped("invoice_user_id")
         if model_name == "account.payment":
             return scoped("create_uid")
-        if model_name == "sale.report":
+        if model_name in ("sale.report", "account.invoice.report"):
+            # analysis lines: no creator, the salesperson only
+            responsible = (
+                "user_id" if model_name == "sale.report" else "invoice_user_id"
+            )
             return [
                 "|",
                 ("dms_grid_id", "child_of", grids),
                 "&",
                 ("dms_grid_id", "=", False),
-                ("user_id", "=", uid),
-            ]
-        if model_name == "account.invoice.report":
-            return [
-                "|",
-                ("dms_grid_id", "child_of", grids),
-                "&",
-                ("dms_grid_id", "=", False),
-                ("invoice_user_id", "=", uid),
+                (responsible, "=", uid),
             ]
         if model_name == "sale.order.line":
             return [("order_id", "any", self._dms_grid_scope_domain("sale.order"))]
@@ -128,3 +124,8 @@ class ResUsers(models.Model):
         if model_name in ("payment.transaction", "res.partner.bank"):
             return through("partner_id", "res.partner")
         raise ValueError(f"No grid scope for {model_name}")
+
+    def _dms_grid_names(self):
+        """The grids this user manages, for messages ("(none)" when none)."""
+        self.ensure_one()
+        return ", ".join(self.dms_grid_ids.mapped("display_name")) or _("(none)")
