@@ -761,3 +761,28 @@ class TestHostileInput(DmsReturnCommon, DmsPortalMixin, HttpCase):
         self.assertEqual(upload.status_code, 400)
         self.assertIn("unpacks to more than", upload.text)
         self.assertEqual(self._counts(), before)
+
+
+@tagged("post_install", "-at_install")
+class TestNulOverRpc(DmsReturnCommon):
+    """NUL characters written by RPC, import or a form: a ValidationError that
+    names the field, nothing written, on Odoo's models as on the add-on's."""
+
+    def test_nul_refused_everywhere(self):
+        grid_user = self._grid_user("nul_grid_user", self.grid_east)
+        partner = self.dist_b
+        cases = [
+            (partner.with_user(grid_user), "write", {"name": "Bad\x00name"}),
+            (self.env["res.partner"], "create", {"name": "New\x00partner"}),
+            (self.grid_east, "write", {"name": "East\x00"}),
+            (self.env["dms.grid"], "create", {"name": "X\x00", "code": "NUL-1"}),
+        ]
+        for records, method, vals in cases:
+            with self.subTest(model=records._name, method=method):
+                count = records.search_count([])
+                with self.assertRaisesRegex(ValidationError, "NUL character"):
+                    getattr(records, method)(vals)
+                self.assertEqual(records.search_count([]), count)
+        self.assertEqual(partner.name, "Dist B")
+        # a NUL-free text is stored as usual
+        partner.with_user(grid_user).write({"comment": "fine"})
