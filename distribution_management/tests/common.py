@@ -1,7 +1,7 @@
 import re
 
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 
 class DmsCommon(TransactionCase):
@@ -190,3 +190,51 @@ class DmsPortalMixin:
             if match:
                 return match.group(1)
         raise AssertionError(f"No CSRF token in {url}")
+
+
+# ----------------------------------------------------------------------
+# Date-sensitive test classes run again with the clock frozen at 23:30 UTC
+# ----------------------------------------------------------------------
+UTC_MINUS_8 = "Etc/GMT+8"  # POSIX signs: GMT+8 is eight hours behind UTC
+UTC_PLUS_8 = "Asia/Shanghai"
+CLOCKS = {
+    # name: (UTC moment, tz of the user running the tests, company tz)
+    "MonthEndUserMinus8": ("2026-03-31 23:30:00", UTC_MINUS_8, False),
+    "MonthEndUserPlus8": ("2026-03-31 23:30:00", UTC_PLUS_8, UTC_PLUS_8),
+    "QuarterStartUserMinus8": ("2026-04-01 23:30:00", UTC_MINUS_8, UTC_PLUS_8),
+    "QuarterStartUserPlus8": ("2026-04-01 23:30:00", UTC_PLUS_8, False),
+}
+
+
+def _clock_variant(base, module, name, moment, user_tz, company_tz):
+    return tagged("post_install", "-at_install", "dms_clock")(
+        type(
+            f"{base.__name__}{name}",
+            (base,),
+            {
+                "__module__": module,
+                "__doc__": f"{base.__name__} at {moment} UTC, user in {user_tz}, "
+                f"company in {company_tz or 'UTC'}.",
+                # Odoo's loader only takes a class's own methods otherwise
+                "allow_inherited_tests_method": True,
+                "freeze_time": moment,
+                "dms_user_tz": user_tz,
+                "dms_company_tz": company_tz,
+            },
+        )
+    )
+
+
+def add_clock_variants(namespace, classes):
+    """Add to a test module's ``namespace`` (its ``globals()``) each class of
+    ``classes`` again for every clock of ``CLOCKS`` (tag ``dms_clock``).
+
+    The classes must derive from ``DmsCommon`` (which applies the user's and
+    the company's timezone). Import the test module LAST in ``tests/__init__``:
+    Odoo runs the classes of a module in the order they were defined."""
+    for base in classes:
+        for name, (moment, user_tz, company_tz) in CLOCKS.items():
+            variant = _clock_variant(
+                base, namespace["__name__"], name, moment, user_tz, company_tz
+            )
+            namespace[variant.__name__] = variant

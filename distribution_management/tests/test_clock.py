@@ -33,13 +33,10 @@ from . import (
     test_statement,
     test_tier,
 )
-from .common import DmsCommon
+from .common import UTC_MINUS_8, UTC_PLUS_8, DmsCommon, add_clock_variants
 from .test_announcement import DmsAnnouncementCommon
 from .test_commission import DmsCommissionCommon
 from .test_stock_alert import DmsStockCommon
-
-UTC_MINUS_8 = "Etc/GMT+8"  # POSIX signs: GMT+8 is eight hours behind UTC
-UTC_PLUS_8 = "Asia/Shanghai"
 
 
 @tagged("post_install", "-at_install")
@@ -370,13 +367,6 @@ class TestRebateAtQuarterEnd(test_rebate.DmsRebateCommon):
 # ----------------------------------------------------------------------
 # The date-sensitive classes again, clock frozen at 23:30 UTC
 # ----------------------------------------------------------------------
-CLOCKS = {
-    # name: (UTC moment, tz of the user running the tests, company tz)
-    "MonthEndUserMinus8": ("2026-03-31 23:30:00", UTC_MINUS_8, False),
-    "MonthEndUserPlus8": ("2026-03-31 23:30:00", UTC_PLUS_8, UTC_PLUS_8),
-    "QuarterStartUserMinus8": ("2026-04-01 23:30:00", UTC_MINUS_8, UTC_PLUS_8),
-    "QuarterStartUserPlus8": ("2026-04-01 23:30:00", UTC_PLUS_8, False),
-}
 DATE_SENSITIVE = [
     test_commission.TestSettlement,
     test_commission.TestCommission,
@@ -394,28 +384,4 @@ DATE_SENSITIVE = [
     TestSellThroughAtMidnight,
 ]
 
-
-def _clock_variant(base, name, moment, user_tz, company_tz):
-    return tagged("post_install", "-at_install", "dms_clock")(
-        type(
-            f"{base.__name__}{name}",
-            (base,),
-            {
-                "__module__": __name__,
-                "__doc__": f"{base.__name__} at {moment} UTC, user in {user_tz}, "
-                f"company in {company_tz or 'UTC'}.",
-                # Odoo's loader only takes a class's own methods otherwise
-                "allow_inherited_tests_method": True,
-                "freeze_time": moment,
-                "dms_user_tz": user_tz,
-                "dms_company_tz": company_tz,
-            },
-        )
-    )
-
-
-for _base in DATE_SENSITIVE:
-    for _name, (_moment, _user_tz, _company_tz) in CLOCKS.items():
-        _variant = _clock_variant(_base, _name, _moment, _user_tz, _company_tz)
-        globals()[_variant.__name__] = _variant
-del _base, _name, _moment, _user_tz, _company_tz, _variant
+add_clock_variants(globals(), DATE_SENSITIVE)

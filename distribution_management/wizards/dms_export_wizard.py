@@ -20,9 +20,44 @@ FETCH_SIZE = 2000
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ExportSpec = namedtuple(
-    "ExportSpec", "model date_field date_kind grid_field order columns"
+    "ExportSpec",
+    "model date_field date_kind grid_field order columns domain",
+    defaults=((),),
+)
+"""What an export kind writes: the rows of ``model`` (within ``domain``),
+filtered on ``date_field`` (``date_kind``: date, datetime or month) and on
+``grid_field``, sorted by ``order``, one column per field of ``columns``.
+
+An add-on registers a kind by adding it to the ``kind`` selection
+(``selection_add``) and returning its spec from ``_dms_export_specs``."""
+
+DISTRIBUTOR_SPEC = ExportSpec(
+    model="res.partner",
+    date_field="dms_approved_on",
+    date_kind="datetime",
+    grid_field="dms_grid_id",
+    order="name, id",
+    columns=[
+        "name",
+        "dms_referral_code",
+        "dms_state",
+        "dms_tier_id",
+        "dms_grid_id",
+        "dms_parent_id",
+        "dms_level",
+        "phone",
+        "email",
+        "city",
+        "dms_contract_start",
+        "dms_contract_end",
+        "dms_annual_target",
+        "dms_approved_on",
+        "company_id",
+    ],
+    domain=(("dms_state", "!=", False),),
 )
 
+# TODO(split): each of these moves to the add-on owning its data
 EXPORTS = {
     "sale": ExportSpec(
         model="dms.sale.report",
@@ -121,8 +156,9 @@ COLUMN_WIDTHS = {
 
 
 class DmsExportWizard(models.TransientModel):
-    """Export the sales analysis, the rankings or the commission ledger to
-    an XLSX file, as the user sees them (record rules apply).
+    """Export distributors, and the kinds other add-ons register (sales
+    analysis, rankings, commission ledger...), to an XLSX file, as the user
+    sees them (record rules apply).
 
     Rows are read from a server-side cursor in batches and written by
     xlsxwriter in constant-memory mode, so a 100,000-row export neither fills
@@ -137,10 +173,11 @@ class DmsExportWizard(models.TransientModel):
             ("sale", "Sales Analysis"),
             ("ranking", "Distributor Rankings"),
             ("commission", "Commission Ledger"),
+            ("distributor", "Distributors"),
         ],
         string="Export",
         required=True,
-        default="sale",
+        default=lambda self: self._fields["kind"].get_values(self.env)[0],
     )
     date_from = fields.Date(
         string="From", help="Leave empty to export from the first record."
@@ -161,7 +198,7 @@ class DmsExportWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         context = self.env.context
-        spec = EXPORTS.get(values.get("kind"))
+        spec = self._dms_export_specs().get(values.get("kind"))
         if (
             "domain" in fields_list
             and spec
@@ -175,13 +212,18 @@ class DmsExportWizard(models.TransientModel):
     # Input
     # ------------------------------------------------------------------
     @api.model
+    def _dms_export_specs(self):
+        """``{kind: ExportSpec}`` of every export kind; add-ons extend it."""
+        return {**EXPORTS, "distributor": DISTRIBUTOR_SPEC}
+
+    @api.model
     def _get_export_spec(self, kind):
-        spec = EXPORTS.get(kind)
+        spec = self._dms_export_specs().get(kind)
         if not spec:
             raise UserError(
                 _(
-                    "Unknown export “%(kind)s”: choose the sales analysis, the "
-                    "distributor rankings or the commission ledger.",
+                    "Unknown export “%(kind)s”: choose one of the exports the "
+                    "form offers.",
                     kind=kind,
                 )
             )
@@ -196,7 +238,9 @@ class DmsExportWizard(models.TransientModel):
             if not isinstance(domain, list):
                 raise ValueError(self.domain)
             domain = expression.normalize_domain(domain)
-            expression.expression(domain, self.env[EXPORTS[self.kind].model])
+            expression.expression(
+                domain, self.env[self._get_export_spec(self.kind).model]
+            )
         except (ValueError, SyntaxError, TypeError, AssertionError) as error:
             raise UserError(
                 _(
@@ -215,7 +259,7 @@ class DmsExportWizard(models.TransientModel):
             raise UserError(
                 _("The start date of the export must be on or before its end date.")
             )
-        domain = [self._get_list_domain()]
+        domain = [list(spec.domain), self._get_list_domain()]
         field = spec.date_field
         if spec.date_kind == "datetime":
             # days of the company's calendar, like every business date
