@@ -87,3 +87,81 @@ odoo_cmd() {
     "$PYTHON" -m odoo --addons-path="$ADDONS_PATH" --db_host="${PGHOST:-/var/run/postgresql}" \
         --db_user="$DB_USER" "$@"
 }
+
+# The add-ons of this repository, the core first: "distribution_management,..."
+family_addons() {
+    "$PYTHON" - "$REPO_ROOT" <<'PY'
+import ast, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+names = []
+for manifest in sorted(root.glob("distribution_management*/__manifest__.py")):
+    if ast.literal_eval(manifest.read_text("utf-8")).get("installable", True):
+        names.append(manifest.parent.name)
+names.sort(key=lambda name: (name != "distribution_management", name))
+print(",".join(names))
+PY
+}
+
+# The Odoo (non-repository) modules the given add-ons depend on, transitively:
+# "account,mail,..." (sorted)
+odoo_dependencies() {
+    "$PYTHON" - "$REPO_ROOT" "$1" <<'PY'
+import ast, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+todo, seen, odoo = sys.argv[2].split(","), set(), set()
+while todo:
+    name = todo.pop()
+    if name in seen:
+        continue
+    seen.add(name)
+    manifest = root / name / "__manifest__.py"
+    if not manifest.exists():
+        odoo.add(name)
+        continue
+    todo += ast.literal_eval(manifest.read_text("utf-8")).get("depends", [])
+print(",".join(sorted(odoo)))
+PY
+}
+
+# A database holding exactly the given Odoo modules (with or without demo
+# data), built once and copied: createdb -T. Prints the template's name.
+deps_template() {
+    local modules="$1" demo="$2" key name
+    key="$(printf '%s|%s|%s' "$modules" "$demo" "$("$PYTHON" -c 'import odoo.release as r; print(r.version)')" | md5sum | cut -c1-10)"
+    name="dms_deps_${key}"
+    (
+        flock 9
+        if ! psql -h "${PGHOST:-/var/run/postgresql}" -U "$DB_USER" -d postgres -tAc \
+            "select 1 from pg_database where datname = '$name'" | grep -q 1; then
+            local extra=()
+            [ "$demo" = "demo" ] || extra+=(--without-demo=all)
+            echo "Preparing a database with $modules ($demo)..." >&2
+            odoo_cmd -d "${name}_build" -i "$modules" "${extra[@]}" --stop-after-init \
+                --log-level=warn --http-port="${TEST_PORT:-8169}" >&2 ||
+                die "Odoo could not install $modules"
+            psql -h "${PGHOST:-/var/run/postgresql}" -U "$DB_USER" -d postgres -qc \
+                "ALTER DATABASE \"${name}_build\" RENAME TO \"$name\"" >&2
+            local store="${HOME}/.local/share/Odoo/filestore"
+            [ ! -d "$store/${name}_build" ] || mv "$store/${name}_build" "$store/$name"
+        fi
+    ) 9>"/tmp/${name}.lock"
+    echo "$name"
+}
+
+# Copy a template database (and its filestore) to a new database.
+clone_database() {
+    local template="$1" db="$2" store="${HOME}/.local/share/Odoo/filestore"
+    for _ in 1 2 3 4 5; do
+        createdb -h "${PGHOST:-/var/run/postgresql}" -U "$DB_USER" -T "$template" "$db" 2>/dev/null && break
+        sleep 2
+    done
+    [ -d "$store/$template" ] && { rm -rf "${store:?}/$db"; cp -r "$store/$template" "$store/$db"; }
+    return 0
+}
+
+odoo_shell() {
+    local db="$1"
+    shift
+    "$PYTHON" -m odoo shell --addons-path="$ADDONS_PATH" --db_host="${PGHOST:-/var/run/postgresql}" \
+        --db_user="$DB_USER" -d "$db" --log-level=warn --no-http "$@"
+}

@@ -1,38 +1,26 @@
 #!/usr/bin/env bash
-# Install distribution_management on a fresh database without demo data, check
-# that it is usable, uninstall it and check that the database still works.
+# Install the whole distribution_management family on a fresh database without
+# demo data, check that it is usable, uninstall it and check that the database
+# still works (no model or column of the family left).
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
 
 require_odoo
 ensure_postgres
 
+ADDONS="$(family_addons)"
 DB="dms_install_$(date +%Y%m%d%H%M%S)_$$"
-trap 'dropdb -h "${PGHOST:-/var/run/postgresql}" -U "$DB_USER" --if-exists "$DB" >/dev/null 2>&1 || true' EXIT
+STATE="$(mktemp -t dms-install-XXXXXX.json)"
+trap 'dropdb -h "${PGHOST:-/var/run/postgresql}" -U "$DB_USER" --if-exists "$DB" >/dev/null 2>&1 || true; rm -rf "${HOME}/.local/share/Odoo/filestore/$DB" "$STATE"' EXIT
 
-odoo_cmd -d "$DB" -i distribution_management --without-demo=all --stop-after-init \
-    --log-level=warn || die "installation without demo data failed"
+template="$(deps_template "$(odoo_dependencies "$ADDONS")" nodemo)"
+clone_database "$template" "$DB"
+odoo_cmd -d "$DB" -i "$ADDONS" --without-demo=all --stop-after-init \
+    --log-level=warn --http-port="${TEST_PORT:-8169}" || die "installation without demo data failed"
 
-"$PYTHON" -m odoo shell --addons-path="$ADDONS_PATH" --db_host="${PGHOST:-/var/run/postgresql}" \
-    --db_user="$DB_USER" -d "$DB" --log-level=warn --no-http <<'PY' || die "uninstall check failed"
-module = env["ir.module.module"].search([("name", "=", "distribution_management")])
-assert module.state == "installed", module.state
+odoo_shell "$DB" <<'PY' || die "the family is not usable without demo data"
 assert env["dms.document.type"].search_count([]) >= 3
-module.button_immediate_uninstall()
-env.cr.commit()
 PY
-
-"$PYTHON" -m odoo shell --addons-path="$ADDONS_PATH" --db_host="${PGHOST:-/var/run/postgresql}" \
-    --db_user="$DB_USER" -d "$DB" --log-level=warn --no-http <<'PY' || die "database unusable after uninstall"
-import sys
-assert env["ir.module.module"].search([("name", "=", "distribution_management")]).state == "uninstalled"
-assert "dms.grid" not in env
-partner = env["res.partner"].create({"name": "After uninstall", "zip": "200120"})
-env["res.partner"].search([]).read(["name"])
-env["sale.order"].search([], limit=1)
-env.cr.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'res_partner' AND column_name LIKE 'dms_%'")
-left = env.cr.fetchone()[0]
-if left:
-    print(f"{left} dms_ columns left on res_partner", file=sys.stderr)
-    sys.exit(1)
-print("install / uninstall check passed")
-PY
+export ADDONS UNINSTALL_STATE="$STATE"
+PHASE=uninstall odoo_shell "$DB" --log-level=critical < "$REPO_ROOT/scripts/uninstall_check.py" || die "uninstall failed"
+PHASE=check odoo_shell "$DB" --log-level=critical < "$REPO_ROOT/scripts/uninstall_check.py" || die "database unusable after uninstall"
+echo "install / uninstall check passed"

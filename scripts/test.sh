@@ -23,25 +23,37 @@ for module in websocket:websocket-client odoo_test_helper:odoo-test-helper xlsxw
     fi
 done
 
+ALL="$(family_addons)"
+ADDONS="${ADDONS:-$ALL}"
+for addon in ${ADDONS//,/ }; do
+    [[ ",$ALL," == *",$addon,"* ]] || die "Unknown add-on '$addon' (the add-ons: $ALL)."
+done
 DB="dms_test_$(date +%Y%m%d%H%M%S)_$$"
 LOG="$(mktemp -t dms-test-XXXXXX.log)"
 cleanup() {
     dropdb -h "${PGHOST:-/var/run/postgresql}" -U "$DB_USER" --if-exists "$DB" >/dev/null 2>&1 || true
+    rm -rf "${HOME}/.local/share/Odoo/filestore/$DB"
 }
 trap cleanup EXIT
 
 extra=()
-tags="${TEST_TAGS:-/distribution_management}"
+demo=demo
+tags="${TEST_TAGS:-$(echo "/$ADDONS" | sed 's|,|,/|g')}"
 # WITHOUT_DEMO=all installs without demo data (the default installs it) and
 # leaves out the tests that read the demo data (tag dms_demo)
 if [ -n "${WITHOUT_DEMO:-}" ]; then
     extra+=(--without-demo="$WITHOUT_DEMO")
+    demo=nodemo
     [ -n "${TEST_TAGS:-}" ] || tags="$tags,-dms_demo"
 fi
 
-echo "Running the tests on database $DB (log: $LOG)..."
+# a fresh database holding only the Odoo modules the add-ons depend on (built
+# once, then copied), then the add-ons with their tests
+template="$(deps_template "$(odoo_dependencies "$ADDONS")" "$demo")"
+clone_database "$template" "$DB"
+echo "Running the tests of $ADDONS on database $DB (log: $LOG)..."
 set +e
-odoo_cmd -d "$DB" -i distribution_management --test-enable \
+odoo_cmd -d "$DB" -i "$ADDONS" --test-enable \
     --test-tags "$tags" \
     --stop-after-init --log-level=test --http-port="${TEST_PORT:-8169}" \
     "${extra[@]}" 2>&1 | tee "$LOG" | grep -E \
@@ -84,5 +96,15 @@ if [ "$skipped" != "0" ]; then
 fi
 [ "$rc" = "0" ] || status=1
 [ "$bad" = "0" ] || status=1
+# UNINSTALL=1: then uninstall the add-ons and check the database still works
+if [ "$status" = "0" ] && [ -n "${UNINSTALL:-}" ]; then
+    export ADDONS UNINSTALL_STATE="$LOG.uninstall.json"
+    if ! { PHASE=uninstall odoo_shell "$DB" --log-level=critical < "$REPO_ROOT/scripts/uninstall_check.py" &&
+        PHASE=check odoo_shell "$DB" --log-level=critical < "$REPO_ROOT/scripts/uninstall_check.py"; }; then
+        echo "Uninstalling $ADDONS failed or left the database unusable." >&2
+        status=1
+        bad=$((bad + 1))
+    fi
+fi
 echo "$passed passed, $bad failed"
 exit "$status"
