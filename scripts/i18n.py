@@ -55,7 +55,7 @@ def compendium():
 def addons_path():
     if os.environ.get("ADDONS_PATH"):
         return os.environ["ADDONS_PATH"]
-    import odoo.addons  # noqa: PLC0415
+    import odoo.addons
 
     return ",".join([str(ROOT)] + [p for p in odoo.addons.__path__ if os.path.isdir(p)])
 
