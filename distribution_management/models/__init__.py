@@ -21,8 +21,6 @@ from . import dms_settlement
 from . import dms_withdrawal
 from . import account_move
 from . import account_move_grid
-from . import dms_announcement
-from . import dms_announcement_read
 from . import account_move_line
 from . import dms_rebate_program
 from . import dms_rebate

@@ -297,7 +297,7 @@ class ResCompany(models.Model):
     # Business calendar: ONE rule for every business date of the add-on
     # ------------------------------------------------------------------
     # A business date (cut-off of a settlement, end of a freeze period, period
-    # of a rebate or statement, publication day of an announcement, day of a
+    # of a rebate or statement, day of a
     # dealer stock report, week of an anomaly, tier evaluation window) is a day
     # of the company's calendar: the timezone of the company's address
     # (its partner's ``tz``), UTC when the company has none. Never the tz of the

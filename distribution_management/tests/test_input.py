@@ -337,7 +337,6 @@ class TestStateGuard(DmsReturnCommon):
 
     GUARDED = {
         "res.partner": ["dms_state"],
-        "dms.announcement": ["state"],
         "dms.anomaly": ["state"],
         "dms.allocation": ["state"],
         "dms.dealer.stock.report": ["state"],
@@ -501,12 +500,6 @@ class TestStateGuard(DmsReturnCommon):
             self.assertEqual(anomaly.state, "done")
             anomaly.action_reopen()
             self.assertEqual(anomaly.state, "open")
-        announcement = env["dms.announcement"].search(
-            [("state", "=", "published")], limit=1
-        )
-        if announcement:
-            announcement.action_set_archived()
-            self.assertEqual(announcement.state, "archived")
         document = env["dms.document"].search(
             [("review_state", "=", "accepted")], limit=1
         )

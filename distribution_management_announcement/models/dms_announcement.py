@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
-from .dms_state_guard import state_action
+from odoo.addons.distribution_management.models.dms_state_guard import state_action
 
 AUDIENCE_TYPES = [
     ("all", "All Dealers"),
@@ -376,7 +376,7 @@ class DmsAnnouncement(models.Model):
     def action_view_reads(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "distribution_management.action_dms_announcement_read"
+            "distribution_management_announcement.action_dms_announcement_read"
         )
         action["domain"] = [("announcement_id", "=", self.id)]
         action["context"] = {"create": False}
@@ -431,7 +431,7 @@ class DmsAnnouncement(models.Model):
         the emails go through the mail queue."""
         self.ensure_one()
         template = self.env.ref(
-            "distribution_management.mail_template_dms_announcement",
+            "distribution_management_announcement.mail_template_dms_announcement",
             raise_if_not_found=False,
         )
         if not template:

@@ -9,7 +9,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import warmup
 from odoo.tools import mute_logger
 
-from .common import DmsCommon
+from odoo.addons.distribution_management.tests.common import DmsCommon
 
 
 class DmsAnnouncementCommon(DmsCommon):

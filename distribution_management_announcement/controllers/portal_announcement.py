@@ -4,9 +4,10 @@ from odoo import http
 from odoo.http import request
 from odoo.osv import expression
 
+from odoo.addons.distribution_management.controllers.portal_dealer import (
+    DmsDealerPortal,
+)
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-
-from .portal_dealer import DmsDealerPortal
 
 ANNOUNCEMENTS_PER_PAGE = 20
 
@@ -90,7 +91,7 @@ class DmsAnnouncementPortal(DmsDealerPortal):
             }
         )
         return request.render(
-            "distribution_management.portal_dealer_announcements", values
+            "distribution_management_announcement.portal_dealer_announcements", values
         )
 
     @http.route(
@@ -127,5 +128,5 @@ class DmsAnnouncementPortal(DmsDealerPortal):
             }
         )
         return request.render(
-            "distribution_management.portal_dealer_announcement", values
+            "distribution_management_announcement.portal_dealer_announcement", values
         )

@@ -1,0 +1,2 @@
+from . import dms_announcement
+from . import dms_announcement_read
