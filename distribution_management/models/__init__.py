@@ -15,10 +15,6 @@ from . import loyalty_program
 from . import sale_order_loyalty
 from . import sale_order_line
 from . import dms_return_request
-from . import dms_commission_rule
-from . import dms_commission_line
-from . import dms_settlement
-from . import dms_withdrawal
 from . import account_move
 from . import account_move_grid
 from . import account_move_line

@@ -8,9 +8,7 @@ from . import test_sale
 from . import test_portal_order
 from . import test_promotion
 from . import test_return
-from . import test_commission
 from . import test_click_everywhere
-from . import test_commission_payout
 from . import test_sale_report
 from . import test_rebate
 from . import test_statement
@@ -24,6 +22,4 @@ from . import test_claims
 from . import test_net_sales
 from . import test_grid_scoping
 from . import test_input
-from . import test_invoice_budget
-from . import test_commission_fixed
 from . import test_clock

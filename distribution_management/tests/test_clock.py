@@ -24,16 +24,12 @@ from odoo.tests import new_test_user, tagged
 
 from . import (
     test_anomaly,
-    test_commission,
-    test_commission_fixed,
-    test_commission_payout,
     test_net_sales,
     test_rebate,
     test_statement,
     test_tier,
 )
 from .common import UTC_MINUS_8, UTC_PLUS_8, DmsCommon, add_clock_variants
-from .test_commission import DmsCommissionCommon
 from .test_stock_alert import DmsStockCommon
 
 
@@ -90,8 +86,6 @@ class TestBusinessCalendar(DmsCommon):
             tz=UTC_MINUS_8,
         )
         with freeze_time("2026-03-31 23:30:00"):
-            wizard = self.env["dms.settlement.wizard"].with_user(user).create({})
-            self.assertEqual(wizard.date_to, date(2026, 4, 1))
             accrual = self.env["dms.rebate.accrual.wizard"].with_user(user).new({})
             self.assertEqual(accrual.cutoff, date(2026, 3, 31))
             statement = self.env["dms.statement.wizard"].with_user(user).new({})
@@ -99,83 +93,6 @@ class TestBusinessCalendar(DmsCommon):
                 (statement.date_from, statement.date_to),
                 (date(2026, 3, 1), date(2026, 3, 31)),
             )
-
-
-@tagged("post_install", "-at_install")
-class TestSettlementAtMidnight(DmsCommissionCommon):
-    """An invoice posted by an admin ahead of UTC, settled by an accountant
-    without timezone, at 23:30 UTC: the same company day for both."""
-
-    freeze_time = "2026-03-31 23:30:00"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.write(
-            {
-                "dms_commission_freeze_days": 0,
-                "dms_commission_journal_id": cls.env["account.journal"]
-                .search(
-                    [("type", "=", "purchase"), ("company_id", "=", cls.company.id)],
-                    limit=1,
-                )
-                .id,
-                "dms_commission_expense_account_id": cls.env["account.account"]
-                .search(
-                    [
-                        ("account_type", "=", "expense"),
-                        ("company_ids", "in", cls.company.id),
-                    ],
-                    limit=1,
-                )
-                .id,
-            }
-        )
-        cls.accountant = cls._grid_user(
-            "midnight_accountant", cls.env["dms.grid"], "account.group_account_invoice"
-        )
-        cls.accountant.tz = False
-
-    def _settle_as_accountant(self, company_tz, day):
-        self.company.partner_id.tz = company_tz
-        self.env.user.tz = "Europe/Brussels"  # already April 1st there
-        invoice = self._invoice()
-        invoice.action_post()
-        self.assertEqual(invoice.invoice_date, day)
-        self.env["dms.commission.line"]._cron_update_states()
-        wizard = self.env["dms.settlement.wizard"].with_user(self.accountant).create({})
-        self.assertEqual(wizard.date_to, day)
-        action = wizard.action_settle()
-        settlements = self.env["dms.settlement"].search(action["domain"])
-        self.assertEqual(len(settlements), 3)
-        self.assertEqual(set(settlements.mapped("date")), {day})
-        self.assertEqual(set(self._ledger(invoice).mapped("state")), {"settled"})
-
-    def test_wizard_company_without_timezone(self):
-        self._settle_as_accountant(False, date(2026, 3, 31))
-
-    def test_wizard_company_in_utc_plus_8(self):
-        self._settle_as_accountant(UTC_PLUS_8, date(2026, 4, 1))
-
-    def test_cron_settles_up_to_the_company_day(self):
-        self.company.partner_id.tz = UTC_PLUS_8
-        invoice = self._invoice()
-        invoice.invoice_date = date(2026, 4, 1)  # today in UTC+8, tomorrow in UTC
-        invoice.action_post()
-        Line = self.env["dms.commission.line"]
-        Line._cron_update_states()
-        self.assertEqual(set(self._ledger(invoice).mapped("state")), {"available"})
-        self.env["dms.settlement"]._cron_settle()
-        self.assertEqual(set(self._ledger(invoice).mapped("state")), {"settled"})
-        # in a company without timezone the same invoice is dated tomorrow
-        self.company.partner_id.tz = False
-        later = self._invoice()
-        later.invoice_date = date(2026, 4, 1)
-        later.action_post()
-        Line._cron_update_states()
-        self.assertEqual(set(self._ledger(later).mapped("state")), {"earned"})
-        self.env["dms.settlement"]._cron_settle()
-        self.assertEqual(set(self._ledger(later).mapped("state")), {"earned"})
 
 
 @tagged("post_install", "-at_install")
@@ -286,11 +203,6 @@ class TestRebateAtQuarterEnd(test_rebate.DmsRebateCommon):
 # The date-sensitive classes again, clock frozen at 23:30 UTC
 # ----------------------------------------------------------------------
 DATE_SENSITIVE = [
-    test_commission.TestSettlement,
-    test_commission.TestCommission,
-    test_commission_fixed.TestFixedPerOrder,
-    test_commission_fixed.TestFreezeFromPayment,
-    test_commission_payout.TestWithdrawal,
     test_rebate.TestRebate,
     test_rebate.TestRebateAccrual,
     test_statement.TestStatement,

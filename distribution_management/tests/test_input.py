@@ -9,7 +9,6 @@ import io
 import re
 import time
 import zipfile
-from datetime import date
 from urllib.parse import urlencode
 
 import openpyxl
@@ -189,32 +188,6 @@ class TestXlsxText(DmsStatementCommon):
         content = self.env["dms.dealer.stock.report"]._template_xlsx(self.company)
         self._assert_text(content, FORMULAS + ["-" + text for text in FORMULAS])
 
-    def test_export_wizard(self):
-        invoice = self.invoice
-        self.dist_b.name = FORMULAS[0]
-        self.env["dms.commission.line"].create(
-            {
-                "beneficiary_id": self.dist_b.id,
-                "distributor_id": self.dist_b.id,
-                "level": 1,
-                "move_id": invoice.id,
-                "move_line_id": invoice.invoice_line_ids[0].id,
-                "base_amount": 100.0,
-                "rate": 1.0,
-                "amount": 1.0,
-                "currency_id": self.company.currency_id.id,
-                "company_id": self.company.id,
-                "date": date(2024, 1, 10),
-                "state": "available",
-            }
-        )
-        wizard = self.env["dms.export.wizard"].create({"kind": "commission"})
-        wizard.action_export()
-        attachment = self.env["ir.attachment"].search(
-            [("res_model", "=", wizard._name), ("res_id", "=", wizard.id)]
-        )
-        self._assert_text(attachment.raw, [FORMULAS[0]])
-
 
 def zip_bomb(unpacked):
     """An .xlsx-named zip whose one member unpacks to ``unpacked`` bytes."""
@@ -343,11 +316,8 @@ class TestStateGuard(DmsReturnCommon):
         "dms.document": ["review_state"],
         "dms.rebate": ["state"],
         "dms.return.request": ["state"],
-        "dms.settlement": ["state"],
         "dms.statement": ["state"],
         "dms.stock.alert": ["state"],
-        "dms.withdrawal": ["decision", "state"],
-        "dms.commission.line": ["state"],
     }
 
     @classmethod
@@ -720,7 +690,6 @@ class TestHostileInput(DmsReturnCommon, DmsPortalMixin, HttpCase):
         for value in ("1e308", "nan", "inf", "-0", "9" * 400, "1,5", "-1", "0x10"):
             with self.subTest(value=value):
                 for url, data in (
-                    ("/my/dms/commission/withdraw", {"amount": value}),
                     ("/my/dms/order", {f"qty_{juice}": value}),
                     ("/my/dms/stock/report", {f"qty_{juice}": value}),
                     (

@@ -28,34 +28,6 @@ class TestXlsxExport(DmsSaleCommon):
         cls.order_old = cls._sale(cls.dist_b, 1, datetime(2024, 12, 5, 9, 0))
         cls.orders = cls.order_b | cls.order_c | cls.order_south | cls.order_old
         cls.grids = cls.grid_east | cls.grid_south
-        # ledger lines of an invoice: East and South beneficiaries
-        invoice = cls.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": cls.customer.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": f"Sale {i}", "quantity": 1, "price_unit": 100}
-                    )
-                    for i in range(4)
-                ],
-            }
-        )
-        Line = cls.env["dms.commission.line"]
-        cls.lines = Line.create(
-            [
-                cls._ledger(
-                    invoice, 0, cls.dist_a, 12.34, date(2025, 3, 31), "available"
-                ),
-                cls._ledger(invoice, 1, cls.dist_b, 5.5, date(2025, 3, 2), "earned"),
-                cls._ledger(
-                    invoice, 2, cls.dist_south, 7.25, date(2025, 3, 5), "pending"
-                ),
-                cls._ledger(
-                    invoice, 3, cls.dist_a, 99.0, date(2025, 4, 1), "available"
-                ),
-            ]
-        )
         cls.grid_user = cls._grid_user("dms_export_grid_user", cls.grid_east)
         cls.Wizard = cls.env["dms.export.wizard"]
         cls.Attachment = cls.env["ir.attachment"]
@@ -75,24 +47,6 @@ class TestXlsxExport(DmsSaleCommon):
         order.action_confirm()
         order.date_order = when
         return order
-
-    @classmethod
-    def _ledger(cls, invoice, index, beneficiary, amount, day, state):
-        return {
-            "beneficiary_id": beneficiary.id,
-            "distributor_id": beneficiary.id,
-            "level": 1,
-            "move_id": invoice.id,
-            "move_line_id": invoice.invoice_line_ids[index].id,
-            "base_amount": 100.0,
-            "rate": amount,
-            "amount": amount,
-            "currency_id": cls.company.currency_id.id,
-            "company_id": cls.company.id,
-            "date": day,
-            "state": state,
-            "dms_grid_id": beneficiary.dms_grid_id.id,
-        }
 
     def _export(self, user=None, context=None, **vals):
         wizard = self.Wizard
@@ -226,32 +180,6 @@ class TestXlsxExport(DmsSaleCommon):
         self.assertEqual(rows[0][month], datetime(2025, 4, 1))
         self.assertEqual(sheet.cell(2, 1).number_format, "yyyy-mm")
 
-    def test_commission_ledger_rows_and_figures(self):
-        sheet = self._export(
-            kind="commission", date_from=date(2025, 3, 1), date_to=date(2025, 3, 31)
-        )
-        header, rows = self._table(sheet)
-        expected = self.lines.filtered(lambda line: line.date.month == 3)
-        amount = self._label("dms.commission.line", "amount")
-        state = self._label("dms.commission.line", "state")
-        beneficiary = self._label("dms.commission.line", "beneficiary_id")
-        # the demo ledger is dated around today, out of the period
-        ours = rows
-        self.assertEqual(len(ours), 3)
-        self._assert_money(
-            sum(row[amount] for row in ours), sum(expected.mapped("amount"))
-        )
-        self.assertEqual(
-            [(row[beneficiary], row[state], row[amount]) for row in ours],
-            [
-                ("Dist A", "Available", 12.34),
-                ("Dist South", "Pending", 7.25),
-                ("Dist B", "Earned", 5.5),
-            ],
-        )
-        self.assertNotIn(99.0, [row[amount] for row in ours])
-        self.assertEqual(header[0], self._label("dms.commission.line", "date"))
-
     def test_grid_manager_exports_only_their_grids(self):
         self.env.flush_all()
         user = self.grid_user
@@ -264,12 +192,6 @@ class TestXlsxExport(DmsSaleCommon):
         Report = self.env["dms.sale.report"].with_user(user)
         self.assertEqual(len(rows), Report.search_count([]))
         self.assertEqual(len(rows), 3 + 2 + 1)
-
-        ledger = self._export(user=user, kind="commission")
-        header, rows = self._table(ledger)
-        beneficiary = self._label("dms.commission.line", "beneficiary_id")
-        self.assertEqual({row[beneficiary] for row in rows}, {"Dist A", "Dist B"})
-        self.assertEqual(len(rows), 3)
 
         rankings = self._export(user=user, kind="ranking")
         header, rows = self._table(rankings)
@@ -313,23 +235,13 @@ class TestXlsxExport(DmsSaleCommon):
         )
         with self.assertRaises(UserError):
             wizard.action_export()
-        wizard = self.Wizard.create(
-            {"kind": "commission", "domain": "[('nope', '=', 1)]"}
-        )
-        with self.assertRaises(UserError):
-            wizard.action_export()
-        wizard = self.Wizard.create(
-            {"kind": "commission", "domain": "__import__('os')"}
-        )
-        with self.assertRaises(UserError):
-            wizard.action_export()
         self.assertEqual(
             self.Attachment.search_count([("res_model", "=", "dms.export.wizard")]),
             count,
         )
 
     def test_files_go_with_their_wizard(self):
-        wizard = self.Wizard.create({"kind": "commission"})
+        wizard = self.Wizard.create({"kind": "distributor"})
         wizard.action_export()
         attachment = self.Attachment.search(
             [("res_model", "=", wizard._name), ("res_id", "=", wizard.id)]

@@ -116,34 +116,6 @@ EXPORTS = {
             "company_id",
         ],
     ),
-    "commission": ExportSpec(
-        model="dms.commission.line",
-        date_field="date",
-        date_kind="date",
-        grid_field="dms_grid_id",
-        order="date desc, id desc",
-        columns=[
-            "date",
-            "beneficiary_id",
-            "level",
-            "kind",
-            "state",
-            "distributor_id",
-            "sale_order_id",
-            "move_id",
-            "withdrawal_id",
-            "customer_id",
-            "product_id",
-            "base_amount",
-            "rate",
-            "amount",
-            "currency_id",
-            "available_date",
-            "settlement_id",
-            "dms_grid_id",
-            "company_id",
-        ],
-    ),
 }
 
 COLUMN_WIDTHS = {
@@ -172,7 +144,6 @@ class DmsExportWizard(models.TransientModel):
         [
             ("sale", "Sales Analysis"),
             ("ranking", "Distributor Rankings"),
-            ("commission", "Commission Ledger"),
             ("distributor", "Distributors"),
         ],
         string="Export",

@@ -5,7 +5,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from .claim_lock import lock_for_claim
+from odoo.addons.distribution_management.models.claim_lock import lock_for_claim
 
 # set by the approval only, never by a create
 DECISION_FIELDS = ("move_id", "decided_by_id", "decision_date", "ledger_line_ids")

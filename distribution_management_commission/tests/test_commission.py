@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .test_sale import DmsSaleCommon
+from odoo.addons.distribution_management.tests.test_sale import DmsSaleCommon
 
 
 class DmsCommissionCommon(DmsSaleCommon):

@@ -4,10 +4,11 @@ from odoo import _, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
+from odoo.addons.distribution_management.controllers.portal_dealer import (
+    DmsDealerPortal,
+)
+from odoo.addons.distribution_management.tools.number import NumberError, parse_number
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-
-from ..tools.number import NumberError, parse_number
-from .portal_dealer import DmsDealerPortal
 
 LEDGER_PAGE_SIZE = 20
 
@@ -83,7 +84,7 @@ class DmsCommissionPortal(DmsDealerPortal):
         values = self._commission_values(dealer, page=page)
         values["requested"] = kwargs.get("requested")
         return request.render(
-            "distribution_management.portal_dealer_commission", values
+            "distribution_management_commission.portal_dealer_commission", values
         )
 
     @http.route(
@@ -119,7 +120,9 @@ class DmsCommissionPortal(DmsDealerPortal):
         except (UserError, ValidationError) as error:
             values = self._commission_values(dealer, error=error.args[0], amount=amount)
             return request.render(
-                "distribution_management.portal_dealer_commission", values, status=400
+                "distribution_management_commission.portal_dealer_commission",
+                values,
+                status=400,
             )
         return request.redirect("/my/dms/commission?requested=1")
 

@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import Command, _, api, fields, models
 from odoo.tools import SQL
 
-from .claim_lock import lock_for_claim
+from odoo.addons.distribution_management.models.claim_lock import lock_for_claim
 
 
 class DmsSettlement(models.Model):
