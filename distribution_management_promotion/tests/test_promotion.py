@@ -1,8 +1,8 @@
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import DmsPortalMixin
-from .test_sale import DmsSaleCommon
+from odoo.addons.distribution_management.tests.common import DmsPortalMixin
+from odoo.addons.distribution_management.tests.test_sale import DmsSaleCommon
 
 
 class DmsPromotionCommon(DmsSaleCommon):
