@@ -1,6 +1,4 @@
 from . import application
 from . import portal_dealer
-from . import portal_return
-from . import portal_promotion
 from . import portal_rebate
 from . import portal_stock

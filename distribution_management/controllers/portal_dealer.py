@@ -4,7 +4,7 @@ from urllib.parse import quote
 import qrcode
 from werkzeug.exceptions import NotFound
 
-from odoo import Command, _, fields, http
+from odoo import _, http
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import float_compare
@@ -19,7 +19,7 @@ MAX_LINE_QUANTITY = 100000
 QUICK_ORDER_PAGE_SIZE = 80
 
 
-def _quantity_error(error, raw):
+def quantity_error(error, raw):
     """The message of a typed quantity refused by ``parse_number``."""
     if error.reason == "negative":
         return _("Quantities cannot be negative.")
@@ -114,77 +114,6 @@ class DmsDealerPortal(CustomerPortal):
                 ("Cache-Control", "private, max-age=3600"),
             ],
         )
-
-    # ------------------------------------------------------------------
-    # Promotions and opt-in
-    # ------------------------------------------------------------------
-    def _dealer_promotions(self, dealer):
-        """Running promotions open to the dealer's tier and grid."""
-        # the day sale_loyalty itself applies programs on (the user's day):
-        # the list shows what the dealer's order would get
-        today = fields.Date.context_today(request.env.user)
-        programs = (
-            request.env["loyalty.program"]
-            .sudo()
-            .search(
-                [
-                    ("active", "=", True),
-                    ("sale_ok", "=", True),
-                    ("program_type", "not in", ("gift_card", "ewallet", "loyalty")),
-                    ("company_id", "in", [False, dealer._dms_company().id]),
-                    "|",
-                    ("date_from", "=", False),
-                    ("date_from", "<=", today),
-                    "|",
-                    ("date_to", "=", False),
-                    ("date_to", ">=", today),
-                ]
-            )
-        )
-        return programs.filtered(
-            lambda program: (
-                not program._dms_eligibility_error(
-                    dealer, dealer.dms_grid_id, check_opt_in=False
-                )
-            )
-        )
-
-    @http.route("/my/dms/promotions", type="http", auth="user", website=True)
-    def dealer_promotions(self, **kwargs):
-        dealer = self._dms_dealer()
-        if not dealer:
-            return request.redirect("/my")
-        values = self._prepare_portal_layout_values()
-        values.update(
-            {
-                "page_name": "dms_promotions",
-                "dealer": dealer,
-                "programs": self._dealer_promotions(dealer),
-            }
-        )
-        return request.render(
-            "distribution_management.portal_dealer_promotions", values
-        )
-
-    @http.route(
-        "/my/dms/promotions/<int:program_id>/opt",
-        type="http",
-        auth="user",
-        website=True,
-        methods=["POST"],
-    )
-    def dealer_promotion_opt(self, program_id, join="1", **kwargs):
-        dealer = self._dms_dealer()
-        if not dealer:
-            return request.redirect("/my")
-        program = self._dealer_promotions(dealer).filtered(
-            lambda p: p.id == program_id and p.dms_require_opt_in
-        )
-        if not program:
-            raise NotFound()
-        command = Command.link if join == "1" else Command.unlink
-        program.dms_optin_partner_ids = [command(dealer.id)]
-        return request.redirect("/my/dms/promotions")
 
     # ------------------------------------------------------------------
     # Quick order (订货)
@@ -308,7 +237,7 @@ class DmsDealerPortal(CustomerPortal):
             try:
                 quantity = parse_number(request.env, raw, digits=digits)
             except NumberError as error:
-                errors.append(_quantity_error(error, raw))
+                errors.append(quantity_error(error, raw))
                 continue
             if product_id is None:
                 unknown = True

@@ -11,10 +11,6 @@ from . import dms_anomaly
 from . import dms_document
 from . import res_partner
 from . import sale_order
-from . import loyalty_program
-from . import sale_order_loyalty
-from . import sale_order_line
-from . import dms_return_request
 from . import account_move
 from . import account_move_grid
 from . import account_move_line

@@ -383,37 +383,15 @@ class SaleOrder(models.Model):
         return {(wh, product): qty for wh, product, qty in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------------
-    # Promotions restricted to tiers, grids, opted-in dealers
-    # ------------------------------------------------------------------
-    def _dms_dealer(self):
-        """The dealer a promotion looks at: the customer when it is an approved
-        distributor, else the distributor the order is credited to."""
-        self.ensure_one()
-        customer = self.partner_id.commercial_partner_id
-        if customer.dms_state == "approved":
-            return customer
-        return self.dms_distributor_id
-
-    def _program_check_compute_points(self, programs):
-        result = super()._program_check_compute_points(programs)
-        restricted = programs.filtered(lambda p: p._dms_is_restricted())
-        if restricted:
-            dealer = self._dms_dealer()
-            for program in restricted:
-                error = program._dms_eligibility_error(dealer, self.dms_grid_id)
-                if error:
-                    result[program] = {"error": error}
-        return result
-
-    # ------------------------------------------------------------------
     # Dealer quick order
     # ------------------------------------------------------------------
     @api.model
     def _dms_create_quick_order(self, dealer, contact, lines):
         """Create a dealer's quick order: [(product, quantity)] at tier prices.
 
-        Checks the tier's minimum amount before writing anything, applies the
-        automatic promotions, and confirms when the company says so.
+        Checks the tier's minimum amount before writing anything, completes
+        the order (``_dms_finalize_quick_order``: the automatic promotions of
+        the promotions add-on), and confirms when the company says so.
         """
         company = dealer._dms_company()
         pricelist = dealer.with_company(company).property_product_pricelist
@@ -450,7 +428,7 @@ class SaleOrder(models.Model):
         # whoever runs this (portal user under sudo, a test, a cron), the
         # salesperson follows the portal precedence
         order.user_id = order._dms_portal_salesperson()
-        order._dms_apply_automatic_rewards()
+        order._dms_finalize_quick_order()
         order.message_subscribe(partner_ids=contact.ids)
         if company.dms_portal_order_confirm:
             order.action_confirm()
@@ -459,22 +437,10 @@ class SaleOrder(models.Model):
             order.action_quotation_sent()
         return order
 
-    def _dms_apply_automatic_rewards(self):
-        """Claim the single, automatic rewards the order is entitled to, as the
-        shop does (sale_loyalty leaves claiming to the salesperson)."""
-        for order in self:
-            order._update_programs_and_rewards()
-            for coupon, rewards in order._get_claimable_rewards().items():
-                program = coupon.program_id
-                if (
-                    program.trigger != "auto"
-                    or len(program.reward_ids) != 1
-                    or program.is_nominative
-                    or (rewards.reward_type == "product" and rewards.multi_product)
-                    or rewards in order.order_line.reward_id
-                ):
-                    continue
-                order._apply_program_reward(rewards, coupon)
+    def _dms_finalize_quick_order(self):
+        """Hook: complete new quick orders before they are confirmed or sent
+        for approval. Nothing in the core; the promotions add-on claims the
+        automatic rewards here."""
 
     # ------------------------------------------------------------------
     # Customer binding

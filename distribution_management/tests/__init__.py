@@ -6,8 +6,6 @@ from . import test_application
 from . import test_tour
 from . import test_sale
 from . import test_portal_order
-from . import test_promotion
-from . import test_return
 from . import test_click_everywhere
 from . import test_sale_report
 from . import test_rebate

@@ -22,7 +22,7 @@ from ..models.ir_http import _is_our_endpoint
 from ..tools.number import MAX_ID, NumberError, format_number, parse_id, parse_number
 from ..tools.upload import MAX_UNPACKED_BYTES
 from .common import DmsPortalMixin
-from .test_return import DmsReturnCommon
+from .test_sale import DmsSaleCommon
 from .test_statement import DmsStatementCommon
 
 FORMULAS = [
@@ -210,7 +210,7 @@ def zipfile_of(members):
 
 
 @tagged("post_install", "-at_install")
-class TestUploadBounds(DmsReturnCommon):
+class TestUploadBounds(DmsSaleCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -304,7 +304,7 @@ class TestUploadBounds(DmsReturnCommon):
 
 # reads some records of the demo data (tag dms_demo: left out without it)
 @tagged("post_install", "-at_install", "dms_demo")
-class TestStateGuard(DmsReturnCommon):
+class TestStateGuard(DmsSaleCommon):
     """Workflow states are changed by their actions only: a manager's direct
     write or create of a state is refused, the actions keep working."""
 
@@ -315,7 +315,6 @@ class TestStateGuard(DmsReturnCommon):
         "dms.dealer.stock.report": ["state"],
         "dms.document": ["review_state"],
         "dms.rebate": ["state"],
-        "dms.return.request": ["state"],
         "dms.statement": ["state"],
         "dms.stock.alert": ["state"],
     }
@@ -335,7 +334,6 @@ class TestStateGuard(DmsReturnCommon):
                 ]
             ),
         )
-        cls.return_request = cls._request_of(cls.order)
         cls.stock_report = cls.env["dms.dealer.stock.report"].create(
             {
                 "partner_id": cls.dist_b.id,
@@ -346,23 +344,9 @@ class TestStateGuard(DmsReturnCommon):
             }
         )
 
-    @classmethod
-    def _request_of(cls, order):
-        return cls.env["dms.return.request"].create(
-            {
-                "sale_order_id": order.id,
-                "reason": "Damaged",
-                "line_ids": [
-                    Command.create({"sale_line_id": order.order_line.id, "quantity": 1})
-                ],
-            }
-        )
-
     def _record(self, model):
         if model == "res.partner":
             return self.dist_b
-        if model == "dms.return.request":
-            return self.return_request
         if model == "dms.dealer.stock.report":
             return self.stock_report
         # the demo data holds one of each of the others
@@ -438,9 +422,6 @@ class TestStateGuard(DmsReturnCommon):
         self.assertTrue(document, "no accepted document (demo data installed?)")
         copy = document.with_user(self.manager).copy()
         self.assertNotEqual(copy.review_state, "accepted")
-        request = self.return_request.with_user(self.manager)
-        request.action_submit()
-        self.assertEqual(request.copy().state, "draft")
 
     def test_actions_still_work_as_manager(self):
         env = self.env(user=self.manager)
@@ -457,10 +438,6 @@ class TestStateGuard(DmsReturnCommon):
         self.assertEqual(self.dist_b.dms_state, "suspended")
         self.dist_b.with_user(self.manager).action_dms_reactivate()
         self.assertEqual(self.dist_b.dms_state, "approved")
-        request = self.return_request.with_user(self.manager)
-        request.action_submit()
-        request.action_reject("Not ours")
-        self.assertEqual(request.state, "rejected")
         report = self.stock_report.with_user(self.manager)
         report.action_confirm()
         self.assertEqual(report.state, "confirmed")
@@ -525,7 +502,7 @@ FIELD_NAMES = [
 
 
 @tagged("post_install", "-at_install")
-class TestHostileInput(DmsReturnCommon, DmsPortalMixin, HttpCase):
+class TestHostileInput(DmsSaleCommon, DmsPortalMixin, HttpCase):
     """Every route of the add-on, GET and POST, with hostile values in the
     URL and the form: never a server error, nothing written."""
 
@@ -582,7 +559,6 @@ class TestHostileInput(DmsReturnCommon, DmsPortalMixin, HttpCase):
         data = dict.fromkeys(FIELD_NAMES + names, value)
         for product in self.products[:3]:
             data[f"qty_{product.id}"] = value
-        data[f"qty_{self.order.order_line.id}"] = value
         data[f"doc_expiry_{1}"] = value
         data[f"qty_{value[:30]}"] = "1"
         return data
@@ -692,14 +668,6 @@ class TestHostileInput(DmsReturnCommon, DmsPortalMixin, HttpCase):
                 for url, data in (
                     ("/my/dms/order", {f"qty_{juice}": value}),
                     ("/my/dms/stock/report", {f"qty_{juice}": value}),
-                    (
-                        f"/my/orders/{self.order.id}/return",
-                        {
-                            "request_type": "return",
-                            "reason": "Broken",
-                            f"qty_{self.order.order_line.id}": value,
-                        },
-                    ),
                 ):
                     response = self.url_open(
                         url, data=dict(data, csrf_token=csrf), allow_redirects=False
@@ -726,7 +694,7 @@ class TestHostileInput(DmsReturnCommon, DmsPortalMixin, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestNulOverRpc(DmsReturnCommon):
+class TestNulOverRpc(DmsSaleCommon):
     """NUL characters written by RPC, import or a form: a ValidationError that
     names the field, nothing written, on Odoo's models as on the add-on's."""
 

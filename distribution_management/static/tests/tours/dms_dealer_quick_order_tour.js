@@ -4,8 +4,8 @@ import { registry } from "@web/core/registry";
 
 /**
  * A dealer orders in the portal: Dealer Center > Quick order, 12 x "Tour
- * Juice" at the tier price, the spend-X-save-Y promotion applies, and the
- * order is listed in the dealer's orders.
+ * Juice" at the tier price, and the order is listed in the dealer's orders
+ * (with a promotion: distribution_management_promotion).
  * Started by distribution_management/tests/test_tour.py (TestDealerQuickOrderTour).
  */
 registry.category("web_tour.tours").add("dms_dealer_quick_order_tour", {
@@ -35,12 +35,8 @@ registry.category("web_tour.tours").add("dms_dealer_quick_order_tour", {
             run: "click",
         },
         {
-            content: "The promotion is on the order",
-            trigger: "#portal_sale_content:contains('Spend 1,000, save 100')",
-        },
-        {
-            content: "The total is 12 x 90.00 - 100.00",
-            trigger: "#portal_sale_content:contains('980.00')",
+            content: "The total is 12 x 90.00",
+            trigger: "#portal_sale_content:contains('1,080.00')",
         },
         {
             content: "Back to the list of orders",
@@ -49,7 +45,7 @@ registry.category("web_tour.tours").add("dms_dealer_quick_order_tour", {
         },
         {
             content: "The order is listed",
-            trigger: ".o_portal_my_doc_table tbody tr:contains('980.00')",
+            trigger: ".o_portal_my_doc_table tbody tr:contains('1,080.00')",
         },
     ],
 });

@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
-from .test_sale import DmsSaleCommon
+from odoo.addons.distribution_management.tests.test_sale import DmsSaleCommon
 
 
 class DmsReturnCommon(DmsSaleCommon):

@@ -1,8 +1,8 @@
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import DmsPortalMixin
-from .test_sale import DmsSaleCommon
+from odoo.addons.distribution_management.tests.common import DmsPortalMixin
+from odoo.addons.distribution_management.tests.test_sale import DmsSaleCommon
 
 
 class DmsPromotionCommon(DmsSaleCommon):
@@ -279,6 +279,23 @@ class TestPromotion(DmsPromotionCommon):
         order._update_programs_and_rewards()
         self.assertFalse(order.order_line.reward_id & reward)
         self.assertNotIn(card, order.applied_coupon_ids)
+
+    def test_quick_order_claims_the_automatic_rewards(self):
+        """The core's quick order calls _dms_finalize_quick_order: this add-on
+        claims the automatic rewards the dealer is entitled to there."""
+        self.dist_b.property_product_pricelist = self.plain_prices
+        order = self.env["sale.order"]._dms_create_quick_order(
+            self.dist_b, self.buyer_b, [(self.big, 2)]
+        )
+        self.assertEqual(order.order_line.reward_id.program_id, self.spend_save)
+        self.assertAlmostEqual(order.amount_untaxed, 1100.0, places=2)
+        # a dealer of another tier gets nothing
+        self.dist_a.property_product_pricelist = self.plain_prices
+        order = self.env["sale.order"]._dms_create_quick_order(
+            self.dist_a, self.dist_a, [(self.big, 2)]
+        )
+        self.assertFalse(order.order_line.reward_id)
+        self.assertAlmostEqual(order.amount_untaxed, 1200.0, places=2)
 
     def test_eligibility_is_batched(self):
         def queries(programs):

@@ -4,8 +4,8 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
-from .claim_lock import lock_for_claim
-from .dms_state_guard import state_action
+from odoo.addons.distribution_management.models.claim_lock import lock_for_claim
+from odoo.addons.distribution_management.models.dms_state_guard import state_action
 
 
 class DmsReturnRequest(models.Model):

@@ -2,13 +2,35 @@ from odoo import models
 from odoo.osv import expression
 
 
-# kept apart from models/sale_order.py: the promotion checks are one concern
 class SaleOrder(models.Model):
-    """Promotions restricted to tiers, grids and opted-in dealers: the paths of
-    sale_loyalty that do not go through ``_program_check_compute_points``
-    (extended in models/sale_order.py)."""
+    """Promotions restricted to tiers, grids and opted-in dealers, on every
+    path of sale_loyalty (``_program_check_compute_points`` and the coupon
+    paths that skip it), and the automatic rewards of dealer quick orders."""
 
-    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "sale.order"
+
+    # ------------------------------------------------------------------
+    # Promotions restricted to tiers, grids, opted-in dealers
+    # ------------------------------------------------------------------
+    def _dms_dealer(self):
+        """The dealer a promotion looks at: the customer when it is an approved
+        distributor, else the distributor the order is credited to."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id
+        if customer.dms_state == "approved":
+            return customer
+        return self.dms_distributor_id
+
+    def _program_check_compute_points(self, programs):
+        result = super()._program_check_compute_points(programs)
+        restricted = programs.filtered(lambda p: p._dms_is_restricted())
+        if restricted:
+            dealer = self._dms_dealer()
+            for program in restricted:
+                error = program._dms_eligibility_error(dealer, self.dms_grid_id)
+                if error:
+                    result[program] = {"error": error}
+        return result
 
     def _dms_program_errors(self, programs):
         """{program: error message} for the restricted ``programs`` this order
@@ -69,3 +91,28 @@ class SaleOrder(models.Model):
                 lambda coupon: coupon.program_id in errors
             )
         return super()._update_programs_and_rewards()
+
+    # ------------------------------------------------------------------
+    # Dealer quick order
+    # ------------------------------------------------------------------
+    def _dms_finalize_quick_order(self):
+        res = super()._dms_finalize_quick_order()
+        self._dms_apply_automatic_rewards()
+        return res
+
+    def _dms_apply_automatic_rewards(self):
+        """Claim the single, automatic rewards the order is entitled to, as the
+        shop does (sale_loyalty leaves claiming to the salesperson)."""
+        for order in self:
+            order._update_programs_and_rewards()
+            for coupon, rewards in order._get_claimable_rewards().items():
+                program = coupon.program_id
+                if (
+                    program.trigger != "auto"
+                    or len(program.reward_ids) != 1
+                    or program.is_nominative
+                    or (rewards.reward_type == "product" and rewards.multi_product)
+                    or rewards in order.order_line.reward_id
+                ):
+                    continue
+                order._apply_program_reward(rewards, coupon)

@@ -5,10 +5,11 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import float_compare, float_round
 
+from odoo.addons.distribution_management.controllers.portal_dealer import (
+    quantity_error,
+)
+from odoo.addons.distribution_management.tools.number import NumberError, parse_number
 from odoo.addons.portal.controllers.portal import CustomerPortal
-
-from ..tools.number import NumberError, parse_number
-from .portal_dealer import _quantity_error
 
 REASON_MAX_LENGTH = 2000
 
@@ -91,7 +92,7 @@ class DmsReturnPortal(CustomerPortal):
     def return_form(self, order_id, access_token=None, **kwargs):
         order = self._order_for_return(order_id, access_token)
         return request.render(
-            "distribution_management.portal_return_form",
+            "distribution_management_return.portal_return_form",
             self._return_form_values(order),
         )
 
@@ -121,7 +122,7 @@ class DmsReturnPortal(CustomerPortal):
                 errors.append(error.args[0])
         if errors:
             response = request.render(
-                "distribution_management.portal_return_form",
+                "distribution_management_return.portal_return_form",
                 self._return_form_values(order, post, errors),
             )
             response.status_code = 400
@@ -167,7 +168,7 @@ class DmsReturnPortal(CustomerPortal):
             try:
                 quantity = parse_number(request.env, raw, allow_negative=True)
             except NumberError as error:
-                errors.append(_quantity_error(error, raw))
+                errors.append(quantity_error(error, raw))
                 continue
             rounding = line.product_uom.rounding or 0.01
             if float_compare(quantity, 0.0, precision_rounding=rounding) < 0:
@@ -219,7 +220,9 @@ class DmsReturnPortal(CustomerPortal):
                 .search([("partner_id", "=", self._dms_return_partner().id)]),
             }
         )
-        return request.render("distribution_management.portal_return_list", values)
+        return request.render(
+            "distribution_management_return.portal_return_list", values
+        )
 
     @http.route(
         "/my/dms/returns/<int:request_id>", type="http", auth="user", website=True
@@ -234,4 +237,6 @@ class DmsReturnPortal(CustomerPortal):
                 "submitted": bool(submitted),
             }
         )
-        return request.render("distribution_management.portal_return_detail", values)
+        return request.render(
+            "distribution_management_return.portal_return_detail", values
+        )

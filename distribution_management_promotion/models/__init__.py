@@ -1,0 +1,2 @@
+from . import loyalty_program
+from . import sale_order
