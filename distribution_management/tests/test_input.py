@@ -338,7 +338,6 @@ class TestStateGuard(DmsReturnCommon):
     GUARDED = {
         "res.partner": ["dms_state"],
         "dms.announcement": ["state"],
-        "dms.anomaly": ["state"],
         "dms.allocation": ["state"],
         "dms.dealer.stock.report": ["state"],
         "dms.document": ["review_state"],
@@ -495,12 +494,6 @@ class TestStateGuard(DmsReturnCommon):
         report = self.stock_report.with_user(self.manager)
         report.action_confirm()
         self.assertEqual(report.state, "confirmed")
-        anomaly = env["dms.anomaly"].search([("state", "=", "open")], limit=1)
-        if anomaly:
-            anomaly.action_done()
-            self.assertEqual(anomaly.state, "done")
-            anomaly.action_reopen()
-            self.assertEqual(anomaly.state, "open")
         announcement = env["dms.announcement"].search(
             [("state", "=", "published")], limit=1
         )
