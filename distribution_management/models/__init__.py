@@ -7,7 +7,6 @@ from . import dms_grid_scope
 from . import ir_http
 from . import dms_tier
 from . import dms_grid
-from . import dms_anomaly
 from . import dms_document
 from . import res_partner
 from . import sale_order

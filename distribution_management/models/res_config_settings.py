@@ -46,30 +46,6 @@ class ResConfigSettings(models.TransientModel):
     dms_referral_team_id = fields.Many2one(
         related="company_id.dms_referral_team_id", readonly=False
     )
-    dms_anomaly_level = fields.Selection(
-        related="company_id.dms_anomaly_level", readonly=False
-    )
-    dms_anomaly_measure = fields.Selection(
-        related="company_id.dms_anomaly_measure", readonly=False
-    )
-    dms_anomaly_weeks = fields.Integer(
-        related="company_id.dms_anomaly_weeks", readonly=False
-    )
-    dms_anomaly_threshold = fields.Float(
-        related="company_id.dms_anomaly_threshold", readonly=False
-    )
-    dms_anomaly_change_threshold = fields.Float(
-        related="company_id.dms_anomaly_change_threshold", readonly=False
-    )
-    dms_anomaly_min_volume = fields.Float(
-        related="company_id.dms_anomaly_min_volume", readonly=False
-    )
-    dms_anomaly_last_year = fields.Boolean(
-        related="company_id.dms_anomaly_last_year", readonly=False
-    )
-    dms_anomaly_rollup = fields.Boolean(
-        related="company_id.dms_anomaly_rollup", readonly=False
-    )
     dms_dealer_stock_min_days = fields.Integer(
         related="company_id.dms_dealer_stock_min_days", readonly=False
     )

@@ -15,7 +15,6 @@ Two parts:
 """
 
 from datetime import date, datetime
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -23,7 +22,6 @@ from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from . import (
-    test_anomaly,
     test_net_sales,
     test_rebate,
     test_statement,
@@ -128,42 +126,6 @@ class TestSellThroughAtMidnight(DmsStockCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestAnomalyWeekAtMidnight(DmsCommon):
-    """The analysed week and its bounds come from one calendar, the
-    company's: not the cron user's day."""
-
-    def test_cron_user_ahead_of_the_company(self):
-        self.company.partner_id.tz = UTC_MINUS_8
-        cron_user = new_test_user(
-            self.env,
-            login="anomaly_cron_user",
-            groups="distribution_management.group_dms_manager",
-            tz=UTC_PLUS_8,
-        )
-        Anomaly = self.env["dms.anomaly"]
-        model = type(Anomaly)
-        # Monday 10:00 in UTC+8, still Sunday 18:00 for the company
-        params = self.env["ir.config_parameter"].sudo()
-        params.set_param("distribution_management.anomaly_scan", False)
-        with (
-            freeze_time("2026-03-30 02:00:00"),
-            patch.object(
-                model, "_series_query", autospec=True, side_effect=model._series_query
-            ) as series,
-        ):
-            Anomaly.with_user(cron_user).sudo()._cron_detect()
-            weeks = {call.args[3] for call in series.call_args_list}
-            key = params.get_param("distribution_management.anomaly_scan")
-        # the last complete week of the company: March 16th to 22nd
-        self.assertEqual(weeks, {date(2026, 3, 16)})
-        self.assertTrue(key.startswith("2026-03-29|"), key)
-        self.assertEqual(
-            Anomaly._week_bounds_utc(self.company, date(2026, 3, 16)),
-            (datetime(2026, 3, 16, 8, 0),),
-        )
-
-
-@tagged("post_install", "-at_install")
 class TestRebateAtQuarterEnd(test_rebate.DmsRebateCommon):
     """23:30 UTC on March 31st is already April 1st in a company in UTC+8:
     the first quarter is over there, whatever the user's timezone."""
@@ -206,7 +168,6 @@ DATE_SENSITIVE = [
     test_rebate.TestRebate,
     test_rebate.TestRebateAccrual,
     test_statement.TestStatement,
-    test_anomaly.TestAnomaly,
     test_tier.TestTier,
     test_net_sales.TestNetInvoicedSales,
     TestBusinessCalendar,

@@ -310,7 +310,6 @@ class TestStateGuard(DmsSaleCommon):
 
     GUARDED = {
         "res.partner": ["dms_state"],
-        "dms.anomaly": ["state"],
         "dms.allocation": ["state"],
         "dms.dealer.stock.report": ["state"],
         "dms.document": ["review_state"],
@@ -441,12 +440,6 @@ class TestStateGuard(DmsSaleCommon):
         report = self.stock_report.with_user(self.manager)
         report.action_confirm()
         self.assertEqual(report.state, "confirmed")
-        anomaly = env["dms.anomaly"].search([("state", "=", "open")], limit=1)
-        if anomaly:
-            anomaly.action_done()
-            self.assertEqual(anomaly.state, "done")
-            anomaly.action_reopen()
-            self.assertEqual(anomaly.state, "open")
         document = env["dms.document"].search(
             [("review_state", "=", "accepted")], limit=1
         )

@@ -59,63 +59,6 @@ DISTRIBUTOR_SPEC = ExportSpec(
 
 # TODO(split): each of these moves to the add-on owning its data
 EXPORTS = {
-    "sale": ExportSpec(
-        model="dms.sale.report",
-        date_field="date",
-        date_kind="datetime",
-        grid_field="dms_grid_id",
-        order="date desc, id desc",
-        columns=[
-            "date",
-            "name",
-            "state",
-            "distributor_id",
-            "upline_id",
-            "tier_id",
-            "dms_grid_id",
-            "partner_id",
-            "team_id",
-            "user_id",
-            "product_id",
-            "categ_id",
-            "product_uom_qty",
-            "qty_delivered",
-            "qty_invoiced",
-            "price_subtotal",
-            "amount_delivered",
-            "untaxed_amount_invoiced",
-            "margin",
-            "currency_id",
-            "company_id",
-        ],
-    ),
-    "ranking": ExportSpec(
-        model="dms.distributor.ranking",
-        date_field="period",
-        date_kind="month",
-        grid_field="dms_grid_id",
-        order="period desc, rank, id",
-        columns=[
-            "period",
-            "rank",
-            "distributor_id",
-            "dms_grid_id",
-            "grid_rank",
-            "tier_id",
-            "tier_rank",
-            "upline_id",
-            "amount",
-            "previous_amount",
-            "growth_rate",
-            "order_count",
-            "new_customer_count",
-            "quotation_count",
-            "cancelled_count",
-            "conversion_rate",
-            "currency_id",
-            "company_id",
-        ],
-    ),
 }
 
 COLUMN_WIDTHS = {
@@ -142,8 +85,6 @@ class DmsExportWizard(models.TransientModel):
 
     kind = fields.Selection(
         [
-            ("sale", "Sales Analysis"),
-            ("ranking", "Distributor Rankings"),
             ("distributor", "Distributors"),
         ],
         string="Export",

@@ -1,0 +1,2 @@
+from . import dms_anomaly_dismiss_wizard
+from . import dms_export_wizard
