@@ -4,5 +4,4 @@ from . import portal_return
 from . import portal_promotion
 from . import portal_commission
 from . import portal_announcement
-from . import portal_rebate
 from . import portal_stock

@@ -23,10 +23,6 @@ from . import account_move
 from . import account_move_grid
 from . import dms_announcement
 from . import dms_announcement_read
-from . import account_move_line
-from . import dms_rebate_program
-from . import dms_rebate
-from . import dms_statement
 from . import stock_warehouse
 from . import stock_picking
 from . import stock_move

@@ -1,5 +1,4 @@
 from . import dms_sale_report
 from . import dms_distributor_ranking
-from . import dms_rebate_report
 from . import sale_report
 from . import account_invoice_report

@@ -13,8 +13,6 @@ from . import test_click_everywhere
 from . import test_commission_payout
 from . import test_sale_report
 from . import test_announcement
-from . import test_rebate
-from . import test_statement
 from . import test_anomaly
 from . import test_stock_alert
 from . import test_dealer_stock
