@@ -1,7 +1,9 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import DmsCommon
 
@@ -98,3 +100,22 @@ class TestNetInvoicedSales(DmsCommon):
         self.company.dms_tier_rolling_days = days - 1
         sales = self.env["dms.tier"]._dms_rolling_sales(self.dist_b)
         self.assertEqual(sales[self.dist_b.id], 300.0)
+
+    def test_exclusions_hook(self):
+        """An add-on leaves entries that are not sales out through
+        ``_dms_net_sales_exclusions`` (the rebate add-on: its credit notes)."""
+        self._move(self.dist_b, 5000, self.last_quarter_day)
+        self._move(self.dist_b, 300, self.today, product=self.other_product)
+        self._move(self.dist_b, 100, self.today, move_type="out_refund")
+        self.assertEqual(self._sales(), (5200.0, 1.0))
+        exclusions = [
+            SQL("aml.product_id != %s", self.other_product.id),
+            SQL("move.move_type = 'out_invoice'"),
+        ]
+        with patch.object(
+            type(self.env["res.partner"]),
+            "_dms_net_sales_exclusions",
+            autospec=True,
+            return_value=exclusions,
+        ):
+            self.assertEqual(self._sales(), (5000.0, 1.0))
