@@ -1,4 +1,3 @@
 from . import application
 from . import portal_dealer
-from . import portal_rebate
 from . import portal_stock

@@ -12,10 +12,6 @@ from . import res_partner
 from . import sale_order
 from . import account_move
 from . import account_move_grid
-from . import account_move_line
-from . import dms_rebate_program
-from . import dms_rebate
-from . import dms_statement
 from . import stock_warehouse
 from . import stock_picking
 from . import stock_move

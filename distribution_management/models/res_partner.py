@@ -686,11 +686,11 @@ class ResPartner(models.Model):
           of each invoice; the quantity is in the products' units;
         - optionally only ``products`` or products of ``categories`` (and
           their sub-categories);
-        - rebate entries are NOT sales: a rebate credit note (a move the rebate
-          settlement created, flagged ``dms_rebate_move_kind``) or any journal
-          item tagged to a rebate never lowers the figure, so a rebate payout
-          never lowers the tier of the dealer who earned it. Credit notes of
-          returned goods do.
+        - entries that are not sales are left out by the conditions of
+          :meth:`_dms_net_sales_exclusions` (none in core; the rebate add-on
+          leaves out its credit notes, so a rebate payout never lowers the
+          tier of the dealer who earned it). Credit notes of returned goods
+          do lower it.
 
         One aggregate query for all partners.
         """
@@ -709,11 +709,11 @@ class ResPartner(models.Model):
                 "quantity",
                 "product_id",
                 "product_uom_id",
-                "dms_rebate_id",
                 "move_id",
             ]
         )
-        self.env["account.move"].flush_model(["move_type", "dms_rebate_move_kind"])
+        self.env["account.move"].flush_model(["move_type"])
+        exclusions = self._dms_net_sales_exclusions()
         scope = SQL("TRUE")
         if products or categories:
             categ_ids = (
@@ -747,8 +747,7 @@ class ResPartner(models.Model):
                    AND aml.company_id = %(company)s
                    AND aml.parent_state = 'posted'
                    AND aml.display_type = 'product'
-                   AND aml.dms_rebate_id IS NULL
-                   AND move.dms_rebate_move_kind IS NULL
+                   AND %(exclusions)s
                    AND aml.date BETWEEN %(date_from)s AND %(date_to)s
                    AND move.move_type IN ('out_invoice', 'out_refund')
                    AND %(scope)s
@@ -759,12 +758,24 @@ class ResPartner(models.Model):
                 date_from=date_from,
                 date_to=date_to,
                 scope=scope,
+                exclusions=SQL(" AND ").join(exclusions) if exclusions else SQL("TRUE"),
             )
         )
         currency = company.currency_id
         for partner_id, amount, quantity in self.env.cr.fetchall():
             result[partner_id] = (currency.round(amount or 0.0), quantity or 0.0)
         return result
+
+    @api.model
+    def _dms_net_sales_exclusions(self):
+        """Hook of :meth:`_dms_net_invoiced_sales`: the journal items that are
+        not sales although they are product lines of customer invoices or
+        credit notes. A list of ``SQL`` conditions a journal item must meet to
+        count, on the aliases ``aml`` (``account_move_line``) and ``move``
+        (its ``account_move``), joined with AND; empty in core (every such
+        item counts). An add-on extends the list and flushes the fields its
+        conditions read."""
+        return []
 
     def _dms_evaluate_tier(self, date_to=None):
         """Move each distributor to the tier its rolling sales reach."""

@@ -7,8 +7,6 @@ from . import test_tour
 from . import test_sale
 from . import test_portal_order
 from . import test_click_everywhere
-from . import test_rebate
-from . import test_statement
 from . import test_stock_alert
 from . import test_dealer_stock
 from . import test_grid_allocation

@@ -1,20 +1,38 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
-from .test_rebate import DmsRebateCommon
+from .common import DmsCommon
 
 
 @tagged("post_install", "-at_install")
-class TestNetInvoicedSales(DmsRebateCommon):
-    """One definition of net invoiced sales for tiers and rebates: a rebate
-    credit note is not a return of goods."""
+class TestNetInvoicedSales(DmsCommon):
+    """One definition of net invoiced sales for tiers (and the rebate add-on's
+    basis): invoices minus credit notes of goods, in a window and a scope."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.program.tier_ids = [Command.set((cls.tier_dist | cls.tier_senior).ids)]
+        cls.currency = cls.company.currency_id
+        cls.categ = cls.env["product.category"].create({"name": "Net sales drinks"})
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Net sales juice",
+                "categ_id": cls.categ.id,
+                "list_price": 10.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
+        cls.other_product = cls.env["product.product"].create(
+            {
+                "name": "Net sales crisps",
+                "list_price": 5.0,
+                "taxes_id": [Command.clear()],
+            }
+        )
         # Dist B holds Senior (kept from 5,000.00, lost below)
         cls.dist_b.dms_tier_id = cls.tier_senior
         cls.today = cls.company._dms_today()
@@ -31,57 +49,38 @@ class TestNetInvoicedSales(DmsRebateCommon):
             **scope,
         )[self.dist_b.id]
 
-    def _settled_rebate(self):
-        self._move(self.dist_b, 5000, self.last_quarter_day)
-        rebate = self._rebate(self.dist_b, day=self.last_quarter_day)
-        self.assertEqual(rebate.basis_amount, 5000.0)
-        self.assertEqual(rebate.rebate_amount, 100.0)  # 2 % from 5,000
-        rebate.with_user(self.accountant).action_settle()
-        credit_note = rebate.settlement_move_id
-        self.assertEqual(credit_note.move_type, "out_refund")
-        self.assertEqual(credit_note.state, "posted")
-        self.assertEqual(credit_note.amount_untaxed, 100.0)
-        self.assertEqual(credit_note.invoice_date, self.today)
-        return rebate
-
-    def test_rebate_credit_note_keeps_the_tier(self):
-        self._settled_rebate()
-        Tier = self.env["dms.tier"]
-        self.assertEqual(Tier._dms_rolling_sales(self.dist_b)[self.dist_b.id], 5000.0)
-        self.assertEqual(self._sales(), (5000.0, 1.0))
-        self.env["dms.tier"]._cron_evaluate_tiers()
-        self.assertEqual(self.dist_b.dms_tier_id, self.tier_senior)
+    @classmethod
+    def _move(cls, partner, amount, day, move_type="out_invoice", product=None):
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": day,
+                "date": day,
+                "currency_id": cls.currency.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": (product or cls.product).id,
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
 
     def test_refund_of_the_same_amount_lowers_the_tier(self):
-        self._settled_rebate()
+        self._move(self.dist_b, 5000, self.last_quarter_day)
         self._move(self.dist_b, 100, self.today, move_type="out_refund")
         Tier = self.env["dms.tier"]
         self.assertEqual(Tier._dms_rolling_sales(self.dist_b)[self.dist_b.id], 4900.0)
         self.assertEqual(self._sales(), (4900.0, 0.0))
         self.env["dms.tier"]._cron_evaluate_tiers()
         self.assertEqual(self.dist_b.dms_tier_id, self.tier_dist)
-
-    def test_rebate_basis_ignores_the_rebate_credit_note(self):
-        self._settled_rebate()
-        # the basis of the period the credit note is dated in stays 0
-        current = self._rebate(self.dist_b, day=self.today)
-        self.assertEqual(current.basis_amount, 0.0)
-        self.assertEqual(
-            self.program._basis([self.dist_b.id], self.last_quarter_day, self.today),
-            {self.dist_b.id: (5000.0, 1.0)},
-        )
-        # a refund of goods dated today does lower it
-        self._move(self.dist_b, 100, self.today, move_type="out_refund")
-        current._refresh_figures()
-        self.assertEqual(current.basis_amount, -100.0)
-
-    def test_a_credit_note_flagged_as_rebate_without_tagged_lines(self):
-        """A rebate credit note is known by its move too, not only its lines."""
-        self._move(self.dist_b, 5000, self.last_quarter_day)
-        note = self._move(self.dist_b, 100, self.today, "out_refund", post=False)
-        note.dms_rebate_move_kind = "settlement"
-        note.action_post()
-        self.assertEqual(self._sales()[0], 5000.0)
 
     def test_scope_and_window(self):
         self._move(self.dist_b, 5000, self.last_quarter_day)
@@ -101,3 +100,22 @@ class TestNetInvoicedSales(DmsRebateCommon):
         self.company.dms_tier_rolling_days = days - 1
         sales = self.env["dms.tier"]._dms_rolling_sales(self.dist_b)
         self.assertEqual(sales[self.dist_b.id], 300.0)
+
+    def test_exclusions_hook(self):
+        """An add-on leaves entries that are not sales out through
+        ``_dms_net_sales_exclusions`` (the rebate add-on: its credit notes)."""
+        self._move(self.dist_b, 5000, self.last_quarter_day)
+        self._move(self.dist_b, 300, self.today, product=self.other_product)
+        self._move(self.dist_b, 100, self.today, move_type="out_refund")
+        self.assertEqual(self._sales(), (5200.0, 1.0))
+        exclusions = [
+            SQL("aml.product_id != %s", self.other_product.id),
+            SQL("move.move_type = 'out_invoice'"),
+        ]
+        with patch.object(
+            type(self.env["res.partner"]),
+            "_dms_net_sales_exclusions",
+            autospec=True,
+            return_value=exclusions,
+        ):
+            self.assertEqual(self._sales(), (5000.0, 1.0))

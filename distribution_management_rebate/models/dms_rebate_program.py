@@ -394,7 +394,7 @@ class DmsRebateProgram(models.Model):
     def action_view_rebates(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "distribution_management.action_dms_rebate"
+            "distribution_management_rebate.action_dms_rebate"
         )
         action["domain"] = [("program_id", "=", self.id)]
         action["context"] = {"default_program_id": self.id}
@@ -408,7 +408,7 @@ class DmsRebateProgram(models.Model):
     def action_open_accrual_wizard(self):
         self.env["dms.rebate"]._check_accounting_rights()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "distribution_management.action_dms_rebate_accrual_wizard"
+            "distribution_management_rebate.action_dms_rebate_accrual_wizard"
         )
         action["context"] = {"default_program_ids": self.ids}
         return action

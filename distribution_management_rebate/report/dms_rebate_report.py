@@ -3,8 +3,9 @@ import io
 from odoo import _, api, fields, models, tools
 from odoo.tools import SQL
 
+from odoo.addons.distribution_management.tools.xlsx import new_workbook, write_cell
+
 from ..models.dms_rebate import REBATE_STATES, gl_figures_query
-from ..tools.xlsx import new_workbook, write_cell
 
 
 class DmsRebateReport(models.Model):
@@ -90,7 +91,7 @@ class DmsRebateReport(models.Model):
             [("state", "in", ("open", "accrued"))]
         )._refresh_figures()
         return self.env["ir.actions.act_window"]._for_xml_id(
-            "distribution_management.action_dms_rebate_report"
+            "distribution_management_rebate.action_dms_rebate_report"
         )
 
     def action_export_xlsx(self):

@@ -4,9 +4,10 @@ from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import content_disposition, request
 
+from odoo.addons.distribution_management.controllers.portal_dealer import (
+    DmsDealerPortal,
+)
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-
-from .portal_dealer import DmsDealerPortal
 
 STATEMENT_PAGE_SIZE = 20
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,7 +62,9 @@ class DmsRebatePortal(DmsDealerPortal):
                 "past": rebates.filtered(lambda r: r.date_to < today).sudo(),
             }
         )
-        return request.render("distribution_management.portal_dealer_rebates", values)
+        return request.render(
+            "distribution_management_rebate.portal_dealer_rebates", values
+        )
 
     # ------------------------------------------------------------------
     # Statements
@@ -91,7 +94,7 @@ class DmsRebatePortal(DmsDealerPortal):
             }
         )
         return request.render(
-            "distribution_management.portal_dealer_statements", values
+            "distribution_management_rebate.portal_dealer_statements", values
         )
 
     def _statement(self, statement_id, access_token=None):
@@ -116,7 +119,7 @@ class DmsRebatePortal(DmsDealerPortal):
             return self._show_report(
                 model=statement,
                 report_type="pdf",
-                report_ref="distribution_management.action_report_dms_statement",
+                report_ref="distribution_management_rebate.action_report_dms_statement",
                 download=download,
             )
         if report_type == "xlsx":
@@ -131,7 +134,7 @@ class DmsRebatePortal(DmsDealerPortal):
                 ],
             )
         return request.render(
-            "distribution_management.portal_dealer_statement",
+            "distribution_management_rebate.portal_dealer_statement",
             self._statement_values(statement, answered=kw.get("answered")),
         )
 
@@ -170,7 +173,7 @@ class DmsRebatePortal(DmsDealerPortal):
             )
         except (UserError, ValidationError) as error:
             return request.render(
-                "distribution_management.portal_dealer_statement",
+                "distribution_management_rebate.portal_dealer_statement",
                 self._statement_values(statement, error=error.args[0], comment=comment),
                 status=400,
             )

@@ -32,7 +32,7 @@ class DmsRebateAccrualWizard(models.TransientModel):
         if not moves:
             raise UserError(_("There is no rebate to accrue at this date."))
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "distribution_management.action_dms_rebate_accrual"
+            "distribution_management_rebate.action_dms_rebate_accrual"
         )
         action["domain"] = [("id", "in", moves.ids)]
         return action
@@ -77,7 +77,7 @@ class DmsStatementWizard(models.TransientModel):
             partners, self.date_from, self.date_to
         )
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "distribution_management.action_dms_statement"
+            "distribution_management_rebate.action_dms_statement"
         )
         action["domain"] = [("id", "in", statements.ids)]
         return action

@@ -6,7 +6,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import DmsPortalMixin
+from odoo.addons.distribution_management.tests.common import DmsPortalMixin
+
 from .test_rebate import DmsRebateCommon
 
 
@@ -177,7 +178,8 @@ class TestStatement(DmsStatementCommon):
         html = (
             self.env["ir.actions.report"]
             ._render_qweb_html(
-                "distribution_management.action_report_dms_statement", statement.ids
+                "distribution_management_rebate.action_report_dms_statement",
+                statement.ids,
             )[0]
             .decode()
         )

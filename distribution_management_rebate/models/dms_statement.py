@@ -4,7 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.xlsx import new_workbook, write_cell
+from odoo.addons.distribution_management.tools.xlsx import new_workbook, write_cell
+
 from .dms_rebate import ACCOUNTING_GROUP
 
 # the receivable figures of a statement, in the order they add up

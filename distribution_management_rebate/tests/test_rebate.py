@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import DmsCommon
+from odoo.addons.distribution_management.tests.common import DmsCommon
 
 
 class DmsRebateCommon(DmsCommon):
