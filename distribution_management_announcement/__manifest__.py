@@ -23,6 +23,4 @@
     "demo": [
         "demo/dms_announcement_demo.xml",
     ],
-    "application": False,
-    "installable": True,
 }

@@ -26,6 +26,4 @@
     "demo": [
         "demo/dms_commission_demo.xml",
     ],
-    "application": False,
-    "installable": True,
 }

@@ -25,6 +25,4 @@
             "distribution_management_promotion/static/tests/tours/*.js",
         ],
     },
-    "application": False,
-    "installable": True,
 }

@@ -26,6 +26,4 @@
         "demo/dms_rebate_demo.xml",
     ],
     "external_dependencies": {"python": ["xlsxwriter"]},
-    "application": False,
-    "installable": True,
 }

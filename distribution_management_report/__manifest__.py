@@ -34,6 +34,4 @@
         ],
     },
     "uninstall_hook": "uninstall_hook",
-    "application": False,
-    "installable": True,
 }

@@ -9,6 +9,4 @@
     "depends": ["distribution_management_report", "distribution_management_commission"],
     "data": ["data/dms_dashboard_data.xml"],
     "auto_install": True,
-    "application": False,
-    "installable": True,
 }

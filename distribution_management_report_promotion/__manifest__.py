@@ -9,6 +9,4 @@
     "depends": ["distribution_management_report", "distribution_management_promotion"],
     "data": ["views/dms_anomaly_views.xml"],
     "auto_install": True,
-    "application": False,
-    "installable": True,
 }

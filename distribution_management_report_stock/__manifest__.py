@@ -10,6 +10,4 @@
     "data": ["views/dms_anomaly_views.xml"],
     "demo": ["demo/dms_anomaly_demo.xml"],
     "auto_install": True,
-    "application": False,
-    "installable": True,
 }

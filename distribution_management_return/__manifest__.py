@@ -20,6 +20,4 @@
         "views/portal_return_templates.xml",
         "views/menus.xml",
     ],
-    "application": False,
-    "installable": True,
 }
