@@ -5,4 +5,3 @@ from . import portal_promotion
 from . import portal_commission
 from . import portal_announcement
 from . import portal_rebate
-from . import portal_stock

@@ -27,10 +27,3 @@ from . import account_move_line
 from . import dms_rebate_program
 from . import dms_rebate
 from . import dms_statement
-from . import stock_warehouse
-from . import stock_picking
-from . import stock_move
-from . import dms_stock_alert_rule
-from . import dms_stock_alert
-from . import dms_dealer_stock_report
-from . import dms_allocation

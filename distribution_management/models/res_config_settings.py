@@ -88,9 +88,3 @@ class ResConfigSettings(models.TransientModel):
     dms_anomaly_rollup = fields.Boolean(
         related="company_id.dms_anomaly_rollup", readonly=False
     )
-    dms_dealer_stock_min_days = fields.Integer(
-        related="company_id.dms_dealer_stock_min_days", readonly=False
-    )
-    dms_dealer_stock_target_days = fields.Integer(
-        related="company_id.dms_dealer_stock_target_days", readonly=False
-    )

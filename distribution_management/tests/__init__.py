@@ -16,9 +16,6 @@ from . import test_announcement
 from . import test_rebate
 from . import test_statement
 from . import test_anomaly
-from . import test_stock_alert
-from . import test_dealer_stock
-from . import test_grid_allocation
 from . import test_dashboard
 from . import test_xlsx_export
 from . import test_claims

@@ -36,7 +36,6 @@ from . import (
 from .common import UTC_MINUS_8, UTC_PLUS_8, DmsCommon, add_clock_variants
 from .test_announcement import DmsAnnouncementCommon
 from .test_commission import DmsCommissionCommon
-from .test_stock_alert import DmsStockCommon
 
 
 @tagged("post_install", "-at_install")
@@ -261,38 +260,6 @@ class TestAnnouncementAtMidnight(DmsAnnouncementCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSellThroughAtMidnight(DmsStockCommon):
-    """A dealer stock report is a count at the end of a company day: a
-    delivery at 00:30 local time belongs to the next day."""
-
-    def test_delivery_just_after_local_midnight(self):
-        self.company.partner_id.tz = UTC_PLUS_8
-        Report = self.env["dms.dealer.stock.report"]
-        self._set_stock(self.p1, 100, self.wh)
-        Report._create_report(self.dist_a, [(self.p1, 100)], date=date(2026, 3, 30))
-        before = self._ship(self.p1, 10, self.wh, partner=self.dist_a)
-        after = self._ship(self.p1, 7, self.wh, partner=self.dist_a)
-        # 23:30 and 00:30 in Shanghai
-        for move, moment in (
-            (before, datetime(2026, 3, 31, 15, 30)),
-            (after, datetime(2026, 3, 31, 16, 30)),
-        ):
-            move.write({"date": moment})
-            move.move_line_ids.write({"date": moment})
-        march = Report._create_report(
-            self.dist_a, [(self.p1, 95)], date=date(2026, 3, 31)
-        )
-        line = march.line_ids
-        self.assertEqual(line.delivered_qty, 10.0)
-        self.assertEqual(line.daily_sell_through, 15.0)  # 100 + 10 - 95
-        april = Report._create_report(
-            self.dist_a, [(self.p1, 100)], date=date(2026, 4, 1)
-        )
-        self.assertEqual(april.line_ids.delivered_qty, 7.0)
-        self.assertEqual(april.line_ids.daily_sell_through, 2.0)  # 95 + 7 - 100
-
-
-@tagged("post_install", "-at_install")
 class TestAnomalyWeekAtMidnight(DmsCommon):
     """The analysed week and its bounds come from one calendar, the
     company's: not the cron user's day."""
@@ -381,7 +348,6 @@ DATE_SENSITIVE = [
     test_tier.TestTier,
     test_net_sales.TestNetInvoicedSales,
     TestBusinessCalendar,
-    TestSellThroughAtMidnight,
 ]
 
 add_clock_variants(globals(), DATE_SENSITIVE)
