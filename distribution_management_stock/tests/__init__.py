@@ -2,6 +2,7 @@ from . import test_stock_alert
 from . import test_dealer_stock
 from . import test_grid_allocation
 from . import test_sale
+from . import test_portal_order
 from . import test_grid_scoping
 from . import test_input
 from . import test_click_everywhere
