@@ -103,10 +103,7 @@ class ResUsers(models.Model):
             return [("move_id", "any", self._dms_grid_scope_domain("account.move"))]
         if model_name in ("payment.transaction", "res.partner.bank"):
             return through("partner_id", "res.partner")
-        domain = self._dms_grid_scope_addon_domain(model_name)
-        if domain is not None:
-            return domain
-        raise ValueError(f"No grid scope for {model_name}")
+        return self._dms_grid_scope_addon_domain(model_name)
 
     def _dms_grid_scope_owned_domain(self, responsible):
         """A grid manager's documents with a ``dms_grid_id``: in their grids,
@@ -125,12 +122,13 @@ class ResUsers(models.Model):
     def _dms_grid_scope_addon_domain(self, model_name):
         """Extension point of ``_dms_grid_scope_domain`` for the models of the
         add-ons (transfers, stock moves...): the grid domain of ``model_name``
-        for this grid manager, or None when the model is not known here.
+        for this grid manager.
 
         An add-on that scopes a model with a global rule
         ``user._dms_grid_scope_domain('its.model')`` returns its domain for
-        that model and ``super()`` for any other."""
-        return None
+        that model and ``super()`` for any other; a model nobody knows is an
+        error."""
+        raise ValueError(f"No grid scope for {model_name}")
 
     def _dms_grid_names(self):
         """The grids this user manages, for messages ("(none)" when none)."""
