@@ -12,7 +12,6 @@
         "portal",
         "account",
         "sale_management",
-        "sale_stock",
         "web_hierarchy",
     ],
     "data": [
@@ -32,14 +31,8 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/dms_state_reason_wizard_views.xml",
-        "views/dms_stock_alert_views.xml",
-        "views/dms_dealer_stock_report_views.xml",
-        "views/dms_allocation_views.xml",
-        "wizards/dms_dealer_stock_import_wizard_views.xml",
-        "wizards/dms_allocation_wizard_views.xml",
         "views/dms_application_templates.xml",
         "views/portal_dealer_templates.xml",
-        "views/portal_stock_templates.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -48,7 +41,6 @@
         "demo/res_partner_demo.xml",
         "demo/product_demo.xml",
         "demo/sale_order_demo.xml",
-        "demo/dms_stock_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

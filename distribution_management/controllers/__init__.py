@@ -1,3 +1,2 @@
 from . import application
 from . import portal_dealer
-from . import portal_stock

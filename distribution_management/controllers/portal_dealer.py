@@ -145,14 +145,6 @@ class DmsDealerPortal(CustomerPortal):
             if pricelist
             else {product.id: product.lst_price for product in products}
         )
-        warehouse = dealer.dms_grid_id._dms_serving_warehouse() or request.env[
-            "stock.warehouse"
-        ].sudo().search([("company_id", "=", company.id)], limit=1)
-        stock = (
-            request.env["sale.order"]
-            .sudo()
-            ._dms_available_quantities(warehouse, products.filtered("is_storable"))
-        )
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -161,11 +153,6 @@ class DmsDealerPortal(CustomerPortal):
                 "products": products,
                 "prices": prices,
                 "currency": pricelist.currency_id or company.currency_id,
-                "stock": {
-                    product.id: stock.get((warehouse.id, product.id), 0.0)
-                    for product in products
-                },
-                "warehouse": warehouse,
                 "min_amount": dealer.dms_tier_id.min_order_amount,
                 "search": search or "",
                 "errors": errors or [],

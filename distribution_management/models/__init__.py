@@ -12,10 +12,3 @@ from . import res_partner
 from . import sale_order
 from . import account_move
 from . import account_move_grid
-from . import stock_warehouse
-from . import stock_picking
-from . import stock_move
-from . import dms_stock_alert_rule
-from . import dms_stock_alert
-from . import dms_dealer_stock_report
-from . import dms_allocation

@@ -102,18 +102,6 @@ class DmsGrid(models.Model):
         string="Managers",
         domain="[('share', '=', False)]",
     )
-    warehouse_id = fields.Many2one(
-        "stock.warehouse", string="Serving Warehouse", check_company=True
-    )
-    serving_warehouse_id = fields.Many2one(
-        "stock.warehouse",
-        string="Effective Serving Warehouse",
-        compute="_compute_serving_warehouse_id",
-        store=True,
-        index=True,
-        recursive=True,
-        help="The warehouse of this grid, or of its nearest ancestor that has one.",
-    )
     # matching criteria, from the broadest to the most precise
     country_id = fields.Many2one("res.country")
     state_ids = fields.Many2many(
@@ -156,13 +144,6 @@ class DmsGrid(models.Model):
                 grid.complete_name = f"{grid.parent_id.complete_name} / {grid.name}"
             else:
                 grid.complete_name = grid.name
-
-    @api.depends("warehouse_id", "parent_id.serving_warehouse_id")
-    def _compute_serving_warehouse_id(self):
-        for grid in self:
-            grid.serving_warehouse_id = (
-                grid.warehouse_id or grid.parent_id.serving_warehouse_id
-            )
 
     def _compute_distributor_count(self):
         groups = self.env["res.partner"]._read_group(
@@ -355,13 +336,6 @@ class DmsGrid(models.Model):
             else:
                 result[partner] = (self.browse(), winners)
         return result
-
-    def _dms_serving_warehouse(self):
-        """Warehouse of this grid or of its nearest ancestor that has one."""
-        grid = self
-        while grid and not grid.warehouse_id:
-            grid = grid.parent_id
-        return grid.warehouse_id
 
     def action_view_distributors(self):
         self.ensure_one()

@@ -69,10 +69,3 @@ class AccountMoveLine(models.Model):
     _inherit = ["account.move.line", "dms.grid.scope.mixin"]
 
     _dms_scope_fields = frozenset({"move_id"})
-
-
-class StockMove(models.Model):
-    _name = "stock.move"
-    _inherit = ["stock.move", "dms.grid.scope.mixin"]
-
-    _dms_scope_fields = frozenset({"picking_id"})

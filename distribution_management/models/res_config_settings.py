@@ -46,9 +46,3 @@ class ResConfigSettings(models.TransientModel):
     dms_referral_team_id = fields.Many2one(
         related="company_id.dms_referral_team_id", readonly=False
     )
-    dms_dealer_stock_min_days = fields.Integer(
-        related="company_id.dms_dealer_stock_min_days", readonly=False
-    )
-    dms_dealer_stock_target_days = fields.Integer(
-        related="company_id.dms_dealer_stock_target_days", readonly=False
-    )

@@ -57,18 +57,7 @@ class ResUsers(models.Model):
             return [(1, "=", 1)]
         grids = self.dms_grid_ids.ids
         uid = self.id
-
-        def scoped(responsible):
-            """In the grids, or without grid and created by / assigned to me."""
-            return [
-                "|",
-                ("dms_grid_id", "child_of", grids),
-                "&",
-                ("dms_grid_id", "=", False),
-                "|",
-                ("create_uid", "=", uid),
-                (responsible, "=", uid),
-            ]
+        scoped = self._dms_grid_scope_owned_domain
 
         def through(field, target):
             return [(field, "any", self._dms_grid_scope_domain(target))]
@@ -90,7 +79,7 @@ class ResUsers(models.Model):
                 ("create_uid", "=", uid),
                 ("user_id", "=", uid),
             ]
-        if model_name in ("sale.order", "stock.picking"):
+        if model_name == "sale.order":
             return scoped("user_id")
         if model_name == "account.move":
             return scoped("invoice_user_id")
@@ -112,17 +101,33 @@ class ResUsers(models.Model):
             return [("order_id", "any", self._dms_grid_scope_domain("sale.order"))]
         if model_name == "account.move.line":
             return [("move_id", "any", self._dms_grid_scope_domain("account.move"))]
-        if model_name in ("stock.move", "stock.move.line"):
-            # moves without transfer (inventory adjustments...) only when mine
-            return [
-                "|",
-                ("picking_id", "any", self._dms_grid_scope_domain("stock.picking")),
-                "&",
-                ("picking_id", "=", False),
-                ("create_uid", "=", uid),
-            ]
         if model_name in ("payment.transaction", "res.partner.bank"):
             return through("partner_id", "res.partner")
+        return self._dms_grid_scope_addon_domain(model_name)
+
+    def _dms_grid_scope_owned_domain(self, responsible):
+        """A grid manager's documents with a ``dms_grid_id``: in their grids,
+        or without grid and created by them / with them as ``responsible``."""
+        self.ensure_one()
+        return [
+            "|",
+            ("dms_grid_id", "child_of", self.dms_grid_ids.ids),
+            "&",
+            ("dms_grid_id", "=", False),
+            "|",
+            ("create_uid", "=", self.id),
+            (responsible, "=", self.id),
+        ]
+
+    def _dms_grid_scope_addon_domain(self, model_name):
+        """Extension point of ``_dms_grid_scope_domain`` for the models of the
+        add-ons (transfers, stock moves...): the grid domain of ``model_name``
+        for this grid manager.
+
+        An add-on that scopes a model with a global rule
+        ``user._dms_grid_scope_domain('its.model')`` returns its domain for
+        that model and ``super()`` for any other; a model nobody knows is an
+        error."""
         raise ValueError(f"No grid scope for {model_name}")
 
     def _dms_grid_names(self):

@@ -8,10 +8,11 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.distribution_management.models.dms_stock_alert import DmsStockAlert
-from odoo.addons.distribution_management.models.stock_move import StockMove
-
-from .common import DmsCommon
+from odoo.addons.distribution_management.tests.common import DmsCommon
+from odoo.addons.distribution_management_stock.models.dms_stock_alert import (
+    DmsStockAlert,
+)
+from odoo.addons.distribution_management_stock.models.stock_move import StockMove
 
 
 def spy_evaluations():

@@ -9,10 +9,11 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round
 
-from ..tools.number import NumberError, parse_number
-from ..tools.upload import check_xlsx_bounds
-from ..tools.xlsx import new_workbook, write_cell
-from .dms_state_guard import state_action
+from odoo.addons.distribution_management.models.dms_state_guard import state_action
+from odoo.addons.distribution_management.tools.number import NumberError, parse_number
+from odoo.addons.distribution_management.tools.upload import check_xlsx_bounds
+from odoo.addons.distribution_management.tools.xlsx import new_workbook, write_cell
+
 from .dms_stock_alert import fmt_qty, quantity_step
 
 _logger = logging.getLogger(__name__)

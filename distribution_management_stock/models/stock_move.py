@@ -2,7 +2,12 @@ from odoo import models
 
 
 class StockMove(models.Model):
-    _inherit = "stock.move"
+    # moves follow their transfer: moving one to a transfer of another grid
+    # is refused like moving the transfer
+    _name = "stock.move"
+    _inherit = ["stock.move", "dms.grid.scope.mixin"]
+
+    _dms_scope_fields = frozenset({"picking_id"})
 
     def _action_done(self, cancel_backorder=False):
         moves = super()._action_done(cancel_backorder=cancel_backorder)

@@ -4,8 +4,10 @@ from odoo import _, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import content_disposition, request
 
-from ..tools.number import format_number, parse_id
-from .portal_dealer import DmsDealerPortal
+from odoo.addons.distribution_management.controllers.portal_dealer import (
+    DmsDealerPortal,
+)
+from odoo.addons.distribution_management.tools.number import format_number, parse_id
 
 STOCK_FORM_PRODUCTS = 80
 HISTORY_SIZE = 12
@@ -72,7 +74,7 @@ class DmsStockPortal(DmsDealerPortal):
         values = self._stock_values(dealer, errors=errors, quantities=quantities)
         values["reported"] = reported
         return request.render(
-            "distribution_management.portal_dealer_stock", values, status=status
+            "distribution_management_stock.portal_dealer_stock", values, status=status
         )
 
     @http.route("/my/dms/stock", type="http", auth="user", website=True)
@@ -97,7 +99,7 @@ class DmsStockPortal(DmsDealerPortal):
             {"page_name": "dms_stock", "dealer": dealer, "report": report.sudo()}
         )
         return request.render(
-            "distribution_management.portal_dealer_stock_report", values
+            "distribution_management_stock.portal_dealer_stock_report", values
         )
 
     @http.route("/my/dms/stock/template.xlsx", type="http", auth="user", website=True)

@@ -10,7 +10,8 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import DmsPortalMixin
+from odoo.addons.distribution_management.tests.common import DmsPortalMixin
+
 from .test_stock_alert import DmsStockCommon
 
 

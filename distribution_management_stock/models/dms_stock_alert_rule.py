@@ -289,7 +289,7 @@ class DmsStockAlertRule(models.Model):
     def action_view_alerts(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "distribution_management.action_dms_stock_alert"
+            "distribution_management_stock.action_dms_stock_alert"
         )
         action["domain"] = [("rule_id", "=", self.id)]
         action["context"] = {"search_default_open": 1}

@@ -4,8 +4,9 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero, float_round
 
-from .claim_lock import lock_for_claim
-from .dms_state_guard import state_action
+from odoo.addons.distribution_management.models.claim_lock import lock_for_claim
+from odoo.addons.distribution_management.models.dms_state_guard import state_action
+
 from .dms_stock_alert import fmt_qty, quantity_step
 
 

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, float_is_zero, float_round, split_every
 
-from .dms_state_guard import state_action
+from odoo.addons.distribution_management.models.dms_state_guard import state_action
 
 _logger = logging.getLogger(__name__)
 

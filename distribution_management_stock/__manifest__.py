@@ -1,0 +1,37 @@
+{
+    "name": "Distribution Management: Stock",
+    "summary": "Grid warehouses and order routing, stock alerts, dealer-reported "
+    "stock and allocations for the distribution network",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "Distribution Management Contributors",
+    "website": "https://github.com/distribution-management/distribution_management",
+    "depends": [
+        "distribution_management",
+        "sale_stock",
+    ],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/distribution_management_stock_security.xml",
+        "data/ir_cron_data.xml",
+        "data/ir_sequence_data.xml",
+        "views/dms_grid_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/dms_stock_alert_views.xml",
+        "views/dms_dealer_stock_report_views.xml",
+        "views/dms_allocation_views.xml",
+        "wizards/dms_dealer_stock_import_wizard_views.xml",
+        "wizards/dms_allocation_wizard_views.xml",
+        "views/portal_dealer_templates.xml",
+        "views/portal_stock_templates.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/dms_stock_demo.xml",
+    ],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "application": False,
+    "installable": True,
+}

@@ -1,0 +1,2 @@
+from . import portal_quick_order
+from . import portal_stock
