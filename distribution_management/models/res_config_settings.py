@@ -5,13 +5,21 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     # the capabilities of the family: checking one installs its add-on
-    module_distribution_management_commission = fields.Boolean(string="Commissions and withdrawals")
-    module_distribution_management_rebate = fields.Boolean(string="Volume rebates and statements")
-    module_distribution_management_stock = fields.Boolean(string="Grid warehouses and dealer stock")
+    module_distribution_management_commission = fields.Boolean(
+        string="Commissions and withdrawals"
+    )
+    module_distribution_management_rebate = fields.Boolean(
+        string="Volume rebates and statements"
+    )
+    module_distribution_management_stock = fields.Boolean(
+        string="Grid warehouses and dealer stock"
+    )
     module_distribution_management_return = fields.Boolean(string="Dealer returns")
     module_distribution_management_promotion = fields.Boolean(string="Grid promotions")
     module_distribution_management_announcement = fields.Boolean(string="Announcements")
-    module_distribution_management_report = fields.Boolean(string="Sales analysis, rankings and anomalies")
+    module_distribution_management_report = fields.Boolean(
+        string="Sales analysis, rankings and anomalies"
+    )
 
     dms_max_depth = fields.Integer(related="company_id.dms_max_depth", readonly=False)
     dms_default_tier_id = fields.Many2one(

@@ -12,8 +12,8 @@ from .test_sale import DmsSaleCommon
 
 @tagged("post_install", "-at_install")
 class TestXlsxExport(DmsSaleCommon):
-    """XLSX exports of the sales analysis, the rankings and the commission
-    ledger: the rows and figures of the records, the user's grids only."""
+    """The XLSX export framework with the core's kind, the distributors: the
+    rows of the records, the user's grids only, bad input refused."""
 
     @classmethod
     def setUpClass(cls):
@@ -79,9 +79,41 @@ class TestXlsxExport(DmsSaleCommon):
         )
 
     # ------------------------------------------------------------------
-    def test_grid_manager_exports_only_their_grids(self):
+    def test_distributors_rows_and_grids(self):
+        """The core's own kind: one row per distributor, the grid filter and
+        the grid manager's grids."""
         self.env.flush_all()
-        user = self.grid_user
+        name = self._label("res.partner", "name")
+        grid = self._label("res.partner", "dms_grid_id")
+        tier = self._label("res.partner", "dms_tier_id")
+        header, rows = self._table(self._export(kind="distributor"))
+        self.assertEqual(header[0], name)
+        by_name = {row[name]: row for row in rows}
+        for dealer in self.dist_b | self.dist_c | self.dist_south:
+            self.assertEqual(by_name[dealer.name][grid], dealer.dms_grid_id.name)
+            self.assertEqual(
+                by_name[dealer.name][tier], dealer.dms_tier_id.name or None
+            )
+        # customers are not distributors
+        self.assertNotIn(self.customer.name, by_name)
+        south = {
+            row[name]
+            for row in self._table(
+                self._export(
+                    kind="distributor", grid_ids=[Command.set(self.grid_south.ids)]
+                )
+            )[1]
+        }
+        self.assertIn(self.dist_south.name, south)
+        self.assertFalse({self.dist_b.name, self.dist_c.name} & south)
+        mine = {
+            row[name]
+            for row in self._table(
+                self._export(user=self.grid_user, kind="distributor")
+            )[1]
+        }
+        self.assertTrue({self.dist_b.name, self.dist_c.name} <= mine)
+        self.assertNotIn(self.dist_south.name, mine)
 
     def test_bad_input_writes_nothing(self):
         count = self.Attachment.search_count([("res_model", "=", "dms.export.wizard")])

@@ -58,8 +58,7 @@ DISTRIBUTOR_SPEC = ExportSpec(
 )
 
 # TODO(split): each of these moves to the add-on owning its data
-EXPORTS = {
-}
+EXPORTS = {}
 
 COLUMN_WIDTHS = {
     "many2one": 28,

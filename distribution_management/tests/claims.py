@@ -1,16 +1,12 @@
-"""Claims on money and stock: withdrawals and returns requested at the same
-moment, withdrawals created in the back office, paid-out figures, and returns
-of promoted orders credited at what was paid."""
+"""Public test helpers for claims on money and stock made at the same moment
+(withdrawals, returns, allocations): two requests in two real transactions."""
 
 import threading
 import time
 
-from odoo import Command, api
-from odoo.exceptions import ValidationError
+from odoo import api
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
-
 
 
 def as_a_request(env, func):
@@ -84,6 +80,3 @@ class ClaimRaceCase(TransactionCase):
         thread.join(60)
         self.assertFalse(thread.is_alive(), "the second claim never finished")
         return first_result, outcome, waited
-
-
-@tagged("post_install", "-at_install")
