@@ -2,7 +2,7 @@
     "name": "Distribution Management",
     "summary": "Dealer and distributor network (分销/经销商管理): tiers, grid "
     "territories, applications, commissions, rebates and a dealer portal",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Distribution Management Contributors",

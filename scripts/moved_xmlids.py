@@ -41,12 +41,13 @@ def main(old_db, new_db):
         modules = new.get(name, set())
         if "distribution_management" in modules:
             continue
-        if len(modules) == 1:
-            moved[name] = modules.pop()
+        if modules:
+            # a model or view the bridges extend too: the capability owns it
+            moved[name] = min(modules, key=lambda module: (len(module), module))
         else:
             lost.append((name, sorted(modules)))
     TARGET.write_text(json.dumps(moved, indent=1, sort_keys=True) + "\n")
-    print(f"{len(moved)} XML ids moved; {len(lost)} no longer exist or are ambiguous:")
+    print(f"{len(moved)} XML ids moved; {len(lost)} no longer exist:")
     for name, modules in lost:
         print(f"  {name} {modules or ''}")
 
