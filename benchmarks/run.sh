@@ -13,8 +13,8 @@ script="$REPO_ROOT/benchmarks/$name.py"
 [ -f "$script" ] || die "No benchmark $name (benchmarks/$name.py)."
 DB="${BENCH_DB:-dms_bench}"
 if ! psql -h "${PGHOST:-/var/run/postgresql}" -U "$DB_USER" -d "$DB" -tAc "select 1" >/dev/null 2>&1; then
-    echo "Creating the benchmark database $DB (add-on without demo data)..."
-    odoo_cmd -d "$DB" -i distribution_management --without-demo=all \
+    echo "Creating the benchmark database $DB (the family without demo data)..."
+    odoo_cmd -d "$DB" -i "$(family_addons)" --without-demo=all \
         --stop-after-init --log-level=warn
 fi
 extra=()
@@ -22,8 +22,8 @@ if grep -q -- "--plain-db" "$script"; then
     # the same flow without the add-on: a database with its dependencies only
     PLAIN_DB="${DB}_plain"
     if ! psql -h "${PGHOST:-/var/run/postgresql}" -U "$DB_USER" -d "$PLAIN_DB" -tAc "select 1" >/dev/null 2>&1; then
-        deps="$("$PYTHON" -c "import ast; print(','.join(ast.literal_eval(open('$REPO_ROOT/distribution_management/__manifest__.py').read())['depends']))")"
-        echo "Creating the database $PLAIN_DB without the add-on ($deps)..."
+        deps="$(odoo_dependencies "$(family_addons)")"
+        echo "Creating the database $PLAIN_DB without the family ($deps)..."
         odoo_cmd -d "$PLAIN_DB" -i "$deps" --without-demo=all --stop-after-init --log-level=warn
     fi
     extra+=(--plain-db "$PLAIN_DB")
