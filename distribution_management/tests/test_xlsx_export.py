@@ -90,7 +90,9 @@ class TestXlsxExport(DmsSaleCommon):
         self.assertEqual(header[0], name)
         by_name = {row[name]: row for row in rows}
         for dealer in self.dist_b | self.dist_c | self.dist_south:
-            self.assertEqual(by_name[dealer.name][grid], dealer.dms_grid_id.name)
+            self.assertEqual(
+                by_name[dealer.name][grid], dealer.dms_grid_id.complete_name
+            )
             self.assertEqual(
                 by_name[dealer.name][tier], dealer.dms_tier_id.name or None
             )
