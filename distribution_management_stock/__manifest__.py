@@ -32,6 +32,4 @@
         "demo/dms_stock_demo.xml",
     ],
     "external_dependencies": {"python": ["xlsxwriter"]},
-    "application": False,
-    "installable": True,
 }
