@@ -90,7 +90,8 @@ class ClaimRaceCase(TransactionCase):
         return first_result, outcome, waited
 
 
-@tagged("post_install", "-at_install")
+# committed data: needs the chart of accounts of a demo database (dms_demo)
+@tagged("post_install", "-at_install", "dms_demo")
 class TestWithdrawalConcurrency(ClaimRaceCase):
     def setUp(self):
         super().setUp()
