@@ -20,7 +20,20 @@ if os.environ["PHASE"] == "uninstall":
     data = env["ir.model.data"].search(
         [("module", "in", addons), ("model", "=", "ir.model.fields")]
     )
-    fields = env["ir.model.fields"].browse(data.mapped("res_id")).exists()
+    # fields only these add-ons declare (not those they extend, e.g. with
+    # selection_add: their column stays with the add-on that made them)
+    shared = env["ir.model.data"].search(
+        [
+            ("module", "not in", addons),
+            ("model", "=", "ir.model.fields"),
+            ("res_id", "in", data.mapped("res_id")),
+        ]
+    )
+    fields = (
+        env["ir.model.fields"]
+        .browse(set(data.mapped("res_id")) - set(shared.mapped("res_id")))
+        .exists()
+    )
     with open(state_file, "w") as handle:
         json.dump(
             {

@@ -374,7 +374,8 @@ class TestHostileInput(DmsSaleCommon, DmsPortalMixin, HttpCase):
             for rule in self.env["ir.http"].routing_map().iter_rules()
             if _is_our_endpoint(rule.endpoint)
         ]
-        self.assertGreater(len(rules), 20)
+        # the core's own routes (each add-on checks its own the same way)
+        self.assertGreaterEqual(len(rules), 7)
         return rules
 
     def _counts(self):

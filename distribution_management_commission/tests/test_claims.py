@@ -14,7 +14,8 @@ from odoo.addons.distribution_management.tests.common import DmsPortalMixin
 from .test_commission_payout import DmsPayoutCommon
 
 
-@tagged("post_install", "-at_install")
+# committed data: needs the chart of accounts of a demo database (dms_demo)
+@tagged("post_install", "-at_install", "dms_demo")
 class TestWithdrawalConcurrency(ClaimRaceCase):
     def setUp(self):
         super().setUp()

@@ -286,7 +286,8 @@ class TestFreezeFromPayment(DmsCommissionCommon):
         )
 
 
-@tagged("post_install", "-at_install")
+# committed data: reads the demo distributors (dms_demo)
+@tagged("post_install", "-at_install", "dms_demo")
 class TestFixedPerOrderConcurrency(TransactionCase):
     """Two invoices of one order posted in two transactions at once."""
 

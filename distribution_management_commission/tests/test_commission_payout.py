@@ -392,6 +392,8 @@ class TestCommissionPortal(DmsPayoutCommon, DmsPortalMixin, HttpCase):
         self.assertNotIn(self.customer.name, page.text.split("o_dms_team")[1])
 
 
+# committed data: needs the chart of accounts of a demo database (dms_demo)
+@tagged("dms_demo")
 class TestSettlementConcurrency(TransactionCase):
     """Two settlement runs in two database transactions at once."""
 
