@@ -87,11 +87,14 @@ def main():
     options = args.parse_args()
     reg = registry(options)
     with environment(reg) as env:
-        if "dms.export.wizard" not in env:
+        kinds = "dms.export.wizard" in env and dict(
+            env["dms.export.wizard"]._fields["kind"].selection
+        )
+        if not kinds or "commission" not in kinds:
             print(
-                "ERROR: the add-on of this database predates the XLSX export: "
-                "update it (odoo -u distribution_management) or use a new "
-                "BENCH_DB.",
+                "ERROR: this database cannot export the commission ledger: it "
+                "needs distribution_management_report_commission (installed "
+                "with the report and commission add-ons); use a new BENCH_DB.",
                 flush=True,
             )
             return 2

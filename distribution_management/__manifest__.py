@@ -22,7 +22,6 @@
         "data/ir_cron_data.xml",
         "data/dms_sale_data.xml",
         "data/ir_sequence_data.xml",
-        "wizards/dms_export_wizard_views.xml",
         "views/dms_tier_views.xml",
         "views/dms_grid_views.xml",
         "views/dms_document_views.xml",

@@ -18,6 +18,7 @@
         "data/ir_cron_data.xml",
         "views/dms_anomaly_views.xml",
         "views/res_config_settings_views.xml",
+        "wizards/dms_export_wizard_views.xml",
         "report/dms_sale_report_views.xml",
         "report/dms_distributor_ranking_views.xml",
         "wizards/dms_anomaly_dismiss_wizard_views.xml",

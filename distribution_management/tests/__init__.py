@@ -7,7 +7,6 @@ from . import test_tour
 from . import test_sale
 from . import test_portal_order
 from . import test_click_everywhere
-from . import test_xlsx_export
 from . import test_net_sales
 from . import test_grid_scoping
 from . import test_input

@@ -1,2 +1,1 @@
 from . import dms_state_reason_wizard
-from . import dms_export_wizard

@@ -1,2 +1,1 @@
-from . import dms_export_wizard
 from . import dms_settlement_wizard

@@ -1,19 +1,18 @@
-import io
 from datetime import date
-
-import openpyxl
 
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.distribution_management.tests.test_sale import DmsSaleCommon
+from odoo.addons.distribution_management.tests.xlsx import FORMULAS, XlsxTextMixin
+from odoo.addons.distribution_management_report.tests.xlsx import XlsxExportMixin
 
 
 @tagged("post_install", "-at_install")
-class TestXlsxExport(DmsSaleCommon):
+class TestXlsxExport(XlsxExportMixin, DmsSaleCommon):
     """XLSX export of the commission ledger: the rows and figures of the
-    records, the user's grids only."""
+    records, the user's grids only, bad input refused."""
 
     @classmethod
     def setUpClass(cls):
@@ -48,7 +47,6 @@ class TestXlsxExport(DmsSaleCommon):
         )
         cls.grid_user = cls._grid_user("dms_export_grid_user", cls.grid_east)
         cls.Wizard = cls.env["dms.export.wizard"]
-        cls.Attachment = cls.env["ir.attachment"]
 
     @classmethod
     def _ledger(cls, invoice, index, beneficiary, amount, day, state):
@@ -67,36 +65,6 @@ class TestXlsxExport(DmsSaleCommon):
             "state": state,
             "dms_grid_id": beneficiary.dms_grid_id.id,
         }
-
-    def _export(self, user=None, context=None, **vals):
-        wizard = self.Wizard
-        if user:
-            wizard = wizard.with_user(user)
-        if context:
-            wizard = wizard.with_context(**context)
-        wizard = wizard.create(vals)
-        action = wizard.action_export()
-        attachment = self.Attachment.search(
-            [("res_model", "=", wizard._name), ("res_id", "=", wizard.id)]
-        )
-        self.assertEqual(len(attachment), 1)
-        self.assertEqual(action["url"], f"/web/content/{attachment.id}?download=true")
-        self.assertTrue(attachment.name.endswith(".xlsx"))
-        book = openpyxl.load_workbook(io.BytesIO(attachment.raw))
-        return book.active
-
-    def _table(self, sheet):
-        rows = list(sheet.iter_rows(values_only=True))
-        header = rows[0]
-        return header, [dict(zip(header, row, strict=True)) for row in rows[1:]]
-
-    def _label(self, model, fname):
-        return self.env[model]._fields[fname]._description_string(self.env)
-
-    def _assert_money(self, value, expected):
-        self.assertEqual(
-            self.company.currency_id.compare_amounts(value, expected), 0, value
-        )
 
     # ------------------------------------------------------------------
     def test_commission_ledger_rows_and_figures(self):
@@ -135,7 +103,7 @@ class TestXlsxExport(DmsSaleCommon):
         self.assertEqual(len(rows), 3)
 
     def test_bad_input_writes_nothing(self):
-        count = self.Attachment.search_count([("res_model", "=", "dms.export.wizard")])
+        count = self._export_count()
         wizard = self.Wizard.create(
             {"kind": "commission", "domain": "[('nope', '=', 1)]"}
         )
@@ -146,17 +114,43 @@ class TestXlsxExport(DmsSaleCommon):
         )
         with self.assertRaises(UserError):
             wizard.action_export()
-        self.assertEqual(
-            self.Attachment.search_count([("res_model", "=", "dms.export.wizard")]),
-            count,
-        )
+        self.assertEqual(self._export_count(), count)
 
-    def test_files_go_with_their_wizard(self):
-        wizard = self.Wizard.create({"kind": "commission"})
+
+@tagged("post_install", "-at_install")
+class TestXlsxText(XlsxTextMixin, DmsSaleCommon):
+    """The ledger export stores user text as text, never as a formula."""
+
+    def test_export_wizard(self):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Sale", "quantity": 1, "price_unit": 100})
+                ],
+            }
+        )
+        self.dist_b.name = FORMULAS[0]
+        self.env["dms.commission.line"].create(
+            {
+                "beneficiary_id": self.dist_b.id,
+                "distributor_id": self.dist_b.id,
+                "level": 1,
+                "move_id": invoice.id,
+                "move_line_id": invoice.invoice_line_ids[0].id,
+                "base_amount": 100.0,
+                "rate": 1.0,
+                "amount": 1.0,
+                "currency_id": self.company.currency_id.id,
+                "company_id": self.company.id,
+                "date": date(2024, 1, 10),
+                "state": "available",
+            }
+        )
+        wizard = self.env["dms.export.wizard"].create({"kind": "commission"})
         wizard.action_export()
-        attachment = self.Attachment.search(
+        attachment = self.env["ir.attachment"].search(
             [("res_model", "=", wizard._name), ("res_id", "=", wizard.id)]
         )
-        self.assertTrue(attachment)
-        wizard.unlink()
-        self.assertFalse(attachment.exists())
+        self._assert_text(attachment.raw, [FORMULAS[0]])

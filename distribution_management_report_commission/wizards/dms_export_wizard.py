@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 
-from odoo.addons.distribution_management.wizards.dms_export_wizard import ExportSpec
+from odoo.addons.distribution_management_report.wizards.dms_export_wizard import (
+    ExportSpec,
+)
 
 COMMISSION_SPEC = ExportSpec(
     model="dms.commission.line",
