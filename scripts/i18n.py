@@ -3,6 +3,7 @@
 
     python3 scripts/i18n.py export DB [ADDON...]   # .pot + zh_CN.po of each add-on
     python3 scripts/i18n.py check                  # every .po complete and current
+    python3 scripts/i18n.py union [REF]            # nothing lost since the split
 
 ``export`` writes each add-on's ``i18n/<addon>.pot`` from database ``DB``
 (where the add-ons are installed), then merges it into ``i18n/zh_CN.po``:
@@ -11,7 +12,10 @@ another keeps its translation (every .po of the family, and the files given
 in ``DMS_I18N_COMPENDIUM``, are searched), obsolete entries are dropped, and
 the strings still untranslated are listed. ``check`` (run by CI) fails when a
 .po misses a string of its .pot, has an empty translation, or keeps a string
-the .pot no longer has.
+the .pot no longer has. ``union`` (run by CI) compares the translations of
+the single add-on of 18.0.1 (commit ``REF``) with the union of the family's:
+it fails when a string translated then is in no .po of the family now, unless
+``REWORDED`` names the string that replaced it or ``DROPPED`` lists it.
 """
 
 import os
@@ -24,6 +28,19 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 LANG = "zh_CN"
+SPLIT_REF = "7a2ae11"  # the last commit of the single add-on, 18.0.1.0.0
+# strings of 18.0.1 reworded since, each with the string that replaced it
+# (None: dropped, with the reason)
+REWORDED = {
+    "Unknown export “%(kind)s”: choose the sales analysis, the distributor "
+    "rankings or the commission ledger.": "Unknown export “%(kind)s”: choose "
+    "one of the exports the form offers.",
+}
+DROPPED = {
+    # the dashboard's link to the announcements: the report add-on does not
+    # depend on the announcement add-on (its menu is in the app's menu)
+    "Open announcements",
+}
 
 
 def addons():
@@ -146,10 +163,46 @@ def check():
     return 1 if problems else 0
 
 
+def union(ref=SPLIT_REF):
+    old = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(ROOT),
+            "show",
+            f"{ref}:distribution_management/i18n/{LANG}.po",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    before = {e.msgid for e in polib.pofile(old) if e.msgstr and not e.obsolete}
+    after = {}
+    for name in addons():
+        po_path = ROOT / name / "i18n" / f"{LANG}.po"
+        if po_path.exists():
+            for entry in polib.pofile(str(po_path)):
+                if entry.msgstr and not entry.obsolete:
+                    after.setdefault(entry.msgid, name)
+    problems = []
+    for msgid in sorted(before - set(after) - DROPPED):
+        if msgid not in REWORDED:
+            problems.append(f"lost since {ref}: {msgid[:100]!r}")
+        elif REWORDED[msgid] not in after:
+            problems.append(f"reworded and lost: {REWORDED[msgid][:100]!r}")
+    print(
+        "\n".join(problems)
+        or f"{len(before)} strings of {ref} translated in the family's {len(after)}"
+    )
+    return 1 if problems else 0
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["export"]:
         export(sys.argv[2], sys.argv[3:] or addons())
     elif sys.argv[1:2] == ["check"]:
         sys.exit(check())
+    elif sys.argv[1:2] == ["union"]:
+        sys.exit(union(*sys.argv[2:3]))
     else:
         sys.exit(__doc__)
