@@ -1,45 +1,11 @@
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
-CLICKBOT = (
-    "odoo.loader.modules.get('@web/webclient/clickbot/clickbot_loader')"
-    ".startClickEverywhere('distribution_management.menu_dms_root');"
-)
+from odoo.addons.distribution_management.tests.clickbot import ClickEverywhereMixin
 
 
 # the core's click-everywhere of the whole family covers this one when the
 # family is tested together (scripts/test.sh leaves the tag dms_click_alone out)
 @tagged("post_install", "-at_install", "dms_click_alone")
-class TestReturnClickEverywhere(HttpCase):
+class TestReturnClickEverywhere(ClickEverywhereMixin, HttpCase):
     """Open every menu, view and filter of the Distribution app, Returns
     included, in the browser: a broken view, action or domain fails here."""
-
-    allow_end_on_form = True
-
-    def _click_everywhere(self, login):
-        self.browser_js(
-            "/odoo",
-            CLICKBOT,
-            "odoo.isReady === true",
-            login=login,
-            timeout=600,
-            success_signal="clickbot test succeeded",
-        )
-
-    def test_click_everywhere_as_channel_manager(self):
-        if "tour_enabled" in self.env["res.users"]._fields:
-            self.env.ref("base.user_admin").tour_enabled = False
-        self._click_everywhere("admin")
-
-    def test_click_everywhere_as_grid_manager(self):
-        user = new_test_user(
-            self.env,
-            login="click_return_grid_user",
-            password="click_return_grid_user",
-            groups="distribution_management.group_dms_user",
-        )
-        grid = self.env["dms.grid"].create({"name": "Click grid", "level": "region"})
-        user.dms_grid_ids = [Command.set(grid.ids)]
-        if "tour_enabled" in user._fields:
-            user.tour_enabled = False
-        self._click_everywhere("click_return_grid_user")
