@@ -11,4 +11,5 @@ from . import test_net_sales
 from . import test_grid_scoping
 from . import test_input
 from . import test_family
+from . import test_translations
 from . import test_clock

@@ -81,6 +81,7 @@ class DmsCommissionLine(models.Model):
             ("available", "Available"),
             ("settled", "Settled"),
         ],
+        string="Status",
         required=True,
         default="earned",
         readonly=True,

@@ -32,6 +32,7 @@ class DmsSettlement(models.Model):
             ("paid", "Paid"),
             ("cancel", "Cancelled"),
         ],
+        string="Status",
         compute="_compute_state",
         store=True,
         tracking=True,

@@ -76,6 +76,7 @@ class DmsWithdrawal(models.Model):
             ("rejected", "Rejected"),
             ("cancel", "Cancelled"),
         ],
+        string="Status",
         compute="_compute_state",
         store=True,
         index=True,

@@ -115,6 +115,7 @@ class DmsRebate(models.Model):
     )
     state = fields.Selection(
         REBATE_STATES,
+        string="Status",
         compute="_compute_state",
         store=True,
         tracking=True,

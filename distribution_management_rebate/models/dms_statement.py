@@ -51,6 +51,7 @@ class DmsStatement(models.Model):
             ("confirmed", "Confirmed"),
             ("disputed", "Disputed"),
         ],
+        string="Status",
         default="draft",
         required=True,
         readonly=True,

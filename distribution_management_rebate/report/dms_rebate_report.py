@@ -26,7 +26,7 @@ class DmsRebateReport(models.Model):
     date_from = fields.Date(string="Period Start", readonly=True)
     date_to = fields.Date(string="Period End", readonly=True)
     period_label = fields.Char(string="Period", readonly=True)
-    state = fields.Selection(REBATE_STATES, readonly=True)
+    state = fields.Selection(REBATE_STATES, readonly=True, string="Status")
     basis_amount = fields.Monetary(string="Sales", readonly=True)
     basis_quantity = fields.Float(string="Quantity", readonly=True)
     rebate_amount = fields.Monetary(string="Computed Rebate", readonly=True)

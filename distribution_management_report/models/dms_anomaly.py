@@ -221,6 +221,7 @@ class DmsAnomaly(models.Model):
     suggestion = fields.Text(string="Suggested Action", compute="_compute_suggestion")
     state = fields.Selection(
         [("open", "Open"), ("dismissed", "Dismissed"), ("done", "Done")],
+        string="Status",
         required=True,
         default="open",
         index=True,

@@ -63,6 +63,7 @@ class DmsReturnRequest(models.Model):
             ("rejected", "Rejected"),
             ("done", "Done"),
         ],
+        string="Status",
         default="draft",
         required=True,
         tracking=True,

@@ -79,6 +79,7 @@ class DmsAllocation(models.Model):
     )
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Transfers Created"), ("cancel", "Cancelled")],
+        string="Status",
         required=True,
         default="draft",
         readonly=True,

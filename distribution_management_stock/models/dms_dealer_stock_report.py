@@ -93,6 +93,7 @@ class DmsDealerStockReport(models.Model):
     )
     state = fields.Selection(
         [("draft", "Draft"), ("confirmed", "Confirmed"), ("cancel", "Replaced")],
+        string="Status",
         required=True,
         default="draft",
         readonly=True,

@@ -75,6 +75,7 @@ class DmsStockAlert(models.Model):
     threshold_type = fields.Selection(related="rule_id.threshold_type")
     state = fields.Selection(
         [("open", "Open"), ("closed", "Closed")],
+        string="Status",
         required=True,
         default="open",
         readonly=True,
