@@ -42,6 +42,9 @@
         "demo/sale_order_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "distribution_management/static/src/js/*.js",
+        ],
         "web.assets_tests": [
             "distribution_management/static/tests/tours/*.js",
         ],

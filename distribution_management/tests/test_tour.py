@@ -138,3 +138,38 @@ class TestDealerQuickOrderTour(HttpCase):
         self.assertEqual(order.order_line.product_uom_qty, 12)
         self.assertAlmostEqual(order.order_line.price_unit, 90.0, places=2)
         self.assertAlmostEqual(order.amount_untaxed, 1080.0, places=2)
+
+
+@tagged("post_install", "-at_install")
+class TestListDatesTour(HttpCase):
+    """Lists show dates in full in the user's format: a Chinese date
+    (2026年12月28日) is wider than the column Odoo gives dates."""
+
+    def test_dates_not_cut_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        user = new_test_user(
+            self.env,
+            login="dms_dates_zh",
+            password="dms_dates_zh",
+            groups="base.group_user,distribution_management.group_dms_manager",
+            lang="zh_CN",
+        )
+        if "tour_enabled" in user._fields:
+            user.tour_enabled = False
+        doc_type = self.env["dms.document.type"].create({"name": "Dates licence"})
+        dealer = self.env["res.partner"].create({"name": "Dates dealer"})
+        self.env["dms.document"].create(
+            [
+                {
+                    "partner_id": dealer.id,
+                    "type_id": doc_type.id,
+                    "name": f"DATES-{month}",
+                    "expiry_date": date(2030, month, 28),
+                }
+                for month in (9, 12)
+            ]
+        )
+        action = self.env.ref("distribution_management.action_dms_document")
+        self.start_tour(
+            f"/odoo/action-{action.id}", "dms_list_dates_tour", login="dms_dates_zh"
+        )
