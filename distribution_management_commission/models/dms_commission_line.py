@@ -549,6 +549,20 @@ class DmsCommissionLine(models.Model):
             levels.update(dict.fromkeys(frontier.ids, level))
         return levels
 
+    def _dealer_status(self):
+        """What the distributor reads in the Status column of the portal
+        ledger: a withdrawal says where its bill is (approved, paid), a
+        settled line says paid only once the settlement bill is paid."""
+        self.ensure_one()
+        if self.kind == "withdrawal" and self.withdrawal_id:
+            record, field = self.withdrawal_id, "state"
+        elif self.state == "settled" and self.settlement_id.state == "paid":
+            record, field = self.settlement_id, "state"
+        else:
+            record, field = self, "state"
+        selection = record._fields[field]._description_selection(self.env)
+        return dict(selection).get(record[field], "")
+
     @api.model
     def _expected_for(self, partner, company):
         """Commission ``partner`` should earn from confirmed orders of its own

@@ -242,6 +242,64 @@ class DmsSettlement(models.Model):
         )
 
     @api.model
+    def _preview(self, date_to=None, beneficiaries=None):
+        """What a settlement run up to ``date_to`` would bill, without
+        settling: one dict per company, currency and beneficiary with
+        ``amount`` (rounded as the bill will be) and ``line_count``; groups
+        whose net is not positive are left out, as the run does. Distributors
+        with a withdrawal waiting for a decision are returned apart
+        (``held``): the run leaves them out until it is decided."""
+        self.env["dms.commission.line"].flush_model()
+        self.env["dms.withdrawal"].flush_model(["beneficiary_id", "decision"])
+        scope = SQL("TRUE")
+        if beneficiaries is not None:
+            scope = SQL("beneficiary_id = ANY(%s)", beneficiaries.ids)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT company_id, currency_id, beneficiary_id, sum(amount),
+                       count(*),
+                       beneficiary_id IN (SELECT beneficiary_id FROM dms_withdrawal
+                                           WHERE decision = 'requested')
+                  FROM dms_commission_line
+                 WHERE state = 'available' AND settlement_id IS NULL
+                   AND %s AND %s
+              GROUP BY company_id, currency_id, beneficiary_id
+              ORDER BY sum(amount) DESC, beneficiary_id
+                """,
+                self._cutoff_sql(date_to),
+                scope,
+            )
+        )
+        Currency = self.env["res.currency"]
+        rows, held = [], self.env["res.partner"]
+        for (
+            company_id,
+            currency_id,
+            partner_id,
+            total,
+            count,
+            waiting,
+        ) in self.env.cr.fetchall():
+            currency = Currency.browse(currency_id)
+            total = currency.round(total)
+            if currency.compare_amounts(total, 0.0) <= 0:
+                continue
+            if waiting:
+                held |= held.browse(partner_id)
+                continue
+            rows.append(
+                {
+                    "company_id": company_id,
+                    "currency_id": currency_id,
+                    "beneficiary_id": partner_id,
+                    "amount": total,
+                    "line_count": count,
+                }
+            )
+        return rows, held
+
+    @api.model
     def _settleable_beneficiaries(self, date_to=None):
         """Distributors with a positive available commission to settle (and
         no withdrawal waiting for a decision), in id order."""

@@ -66,7 +66,7 @@ class DmsWithdrawal(models.Model):
         required=True,
         default="requested",
         readonly=True,
-        tracking=True,
+        # not tracked: the status follows it, one line in the chatter
     )
     state = fields.Selection(
         [

@@ -4,6 +4,8 @@ figures."""
 
 import re
 
+from lxml import html
+
 from odoo import Command, api, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
@@ -309,11 +311,6 @@ class TestPaidOut(DmsPayoutCommon):
     """'Paid out' counts paid bills only; what is billed and unpaid is on its
     way."""
 
-    def _pay(self, bill):
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=bill.ids
-        ).create({})._create_payments()
-
     def _check(self, to_pay, paid):
         figures = self._figures(self.dist_c)
         self.assertEqual((figures["to_pay"], figures["paid"]), (to_pay, paid))
@@ -343,14 +340,18 @@ class TestPaidOut(DmsPayoutCommon):
 
 @tagged("post_install", "-at_install")
 class TestPaidOutPortal(DmsPayoutCommon, DmsPortalMixin, HttpCase):
-    def test_my_commission_shows_paid_bills_only(self):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         new_test_user(
-            self.env,
+            cls.env,
             login="paid_out_c",
             password="paid_out_c_pw",
             groups="base.group_portal",
-            partner_id=self.dist_c.id,
+            partner_id=cls.dist_c.id,
         )
+
+    def test_my_commission_shows_paid_bills_only(self):
         self._available_invoice()
         withdrawal = self.Withdrawal._request(self.dist_c, 6.0, self.company)
         withdrawal.with_user(self.accountant).action_approve()
@@ -367,8 +368,53 @@ class TestPaidOutPortal(DmsPayoutCommon, DmsPortalMixin, HttpCase):
 
         self.assertEqual(figure("o_dms_paid"), "0.00")
         self.assertEqual(figure("o_dms_to_pay"), "6.00")
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=withdrawal.move_id.ids
-        ).create({})._create_payments()
+        self._pay(withdrawal.move_id)
         self.assertEqual(figure("o_dms_paid"), "6.00")
-        self.assertIsNone(figure("o_dms_to_pay"))
+        self.assertEqual(figure("o_dms_to_pay"), "0.00")
+
+    def test_ledger_rows_under_their_columns(self):
+        """The withdrawal row of the ledger puts its amount under Amount and
+        its status (approved, then paid) under Status, like the commission
+        rows; a settled line reads paid only once its bill is paid."""
+        self._available_invoice()
+        withdrawal = self.Withdrawal._request(self.dist_c, 6.0, self.company)
+        withdrawal.with_user(self.accountant).action_approve()
+        self.authenticate("paid_out_c", "paid_out_c_pw")
+
+        def ledger():
+            page = html.fromstring(self.url_open("/my/dms/commission").content)
+            table = page.xpath("//table[contains(@class, 'o_dms_ledger')]")[0]
+            # the columns of a desktop, not the phone's single cell
+            for phone_only in table.xpath(".//*[contains(@class, 'd-md-none')]"):
+                phone_only.drop_tree()
+            headers = [th.text_content().strip() for th in table.xpath(".//th")]
+            rows = []
+            for tr in table.xpath(".//tbody/tr"):
+                cells = []
+                for td in tr.xpath("./td"):
+                    text = " ".join(td.text_content().replace("\ufeff", "").split())
+                    cells += [text] * int(td.get("colspan", 1))
+                self.assertEqual(len(cells), len(headers))
+                rows.append(dict(zip(headers, cells, strict=True)))
+            return rows
+
+        rows = ledger()
+        paid_out = [row for row in rows if withdrawal.name in row["Order"]]
+        self.assertEqual(len(paid_out), 1)
+        self.assertIn("-6.00", paid_out[0]["Amount"])
+        self.assertEqual(paid_out[0]["Status"], "Approved")
+        commission = [row for row in rows if withdrawal.name not in row["Order"]]
+        self.assertEqual(commission[0]["Customer"], self.customer.name)
+        self.assertIn("10.00", commission[0]["Amount"])
+        self._pay(withdrawal.move_id)
+        statuses = {row["Order"]: row["Status"] for row in ledger()}
+        self.assertEqual(statuses[paid_out[0]["Order"]], "Paid")
+        # the rest is settled: settled until its bill is paid
+        settlement = self.env["dms.settlement"]._settle(beneficiaries=self.dist_c)
+        settlement.move_id.action_post()
+        self.assertEqual(
+            {row["Status"] for row in ledger()} - {"Paid"},
+            {"Settled"},
+        )
+        self._pay(settlement.move_id)
+        self.assertEqual({row["Status"] for row in ledger()}, {"Paid"})

@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from odoo import Command, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.distribution_management.tests.common import DmsPortalMixin
@@ -77,6 +77,11 @@ class DmsPayoutCommon(DmsCommissionCommon):
         network = self.dist_a | self.dist_b | self.dist_c
         return self.Withdrawal.search([("beneficiary_id", "in", network.ids)])
 
+    def _pay(self, bill):
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=bill.ids
+        ).create({})._create_payments()
+
     def _figures(self, partner):
         return self.Withdrawal._balances(partner, self.company)[partner.id]
 
@@ -125,9 +130,7 @@ class TestWithdrawal(DmsPayoutCommon):
         )
         self.assertEqual(figures["balance"], 4.0)
         # paying the bill marks the withdrawal paid
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=bill.ids
-        ).create({})._create_payments()
+        self._pay(bill)
         self.assertEqual(withdrawal.state, "paid")
         self.assertEqual(self._figures(self.dist_c)["paid"], 6.0)
         # a settlement run pays the rest only: 10.00 - 6.00
@@ -212,6 +215,63 @@ class TestWithdrawal(DmsPayoutCommon):
         self.assertIn(self.dist_b, settlements.beneficiary_id)
         withdrawal.with_user(self.accountant).action_approve()
         self.assertEqual(self.dist_c.display_name, withdrawal.beneficiary_id.name)
+
+    def test_approval_logs_one_line(self):
+        """Approving says so once in the chatter: the status, not the
+        decision behind it as well."""
+        self._available_invoice()
+        tracked = self.Withdrawal.with_context(tracking_disable=False)
+        withdrawal = tracked._request(self.dist_c, 6.0, self.company)
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        before = withdrawal.message_ids
+        withdrawal.with_user(self.accountant).with_context(
+            tracking_disable=False
+        ).action_approve()
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        withdrawal.invalidate_recordset(["message_ids"])
+        logged = withdrawal.message_ids - before
+        self.assertEqual(len(logged), 1)
+        self.assertEqual(logged.tracking_value_ids.field_id.mapped("name"), ["state"])
+
+    def _preview(self):
+        """The settlement wizard as the accountant opens it: {beneficiary:
+        amount} of its preview, the wizard itself."""
+        form = Form(self.env["dms.settlement.wizard"].with_user(self.accountant))
+        shown = len(form.preview_line_ids)
+        wizard = form.save()
+        self.assertEqual(len(wizard.preview_line_ids), shown)
+        return {
+            line.beneficiary_id: line.amount for line in wizard.preview_line_ids
+        }, wizard
+
+    def test_settlement_preview_is_what_is_billed(self):
+        """The wizard shows, before settling, each beneficiary and the
+        amount of their bill, to the cent; a distributor whose withdrawal
+        waits for a decision is shown apart and not billed."""
+        self._available_invoice(qty=7)
+        self._available_invoice(qty=3)
+        withdrawal = self.Withdrawal._request(self.dist_c, 2.35, self.company)
+        preview, wizard = self._preview()
+        self.assertIn(self.dist_c, wizard.held_partner_ids)
+        self.assertNotIn(self.dist_c, preview)
+        self.assertIn(self.dist_b, preview)
+        withdrawal.with_user(self.accountant).action_approve()
+        preview, wizard = self._preview()
+        self.assertFalse(wizard.held_partner_ids)
+        self.assertEqual(preview[self.dist_c], 7.65)
+        total = self.company.currency_id.format(sum(preview.values()))
+        self.assertIn(total, wizard.preview_summary)
+        action = wizard.action_settle()
+        settlements = self.env["dms.settlement"].search(action["domain"])
+        self.assertEqual(
+            {s.beneficiary_id: s.move_id.amount_total for s in settlements}, preview
+        )
+        # nothing left: the wizard says so
+        preview, wizard = self._preview()
+        self.assertFalse(preview)
+        self.assertIn("Nothing to settle", wizard.preview_summary)
 
     def test_credit_note_after_request_blocks_approval(self):
         invoice = self._available_invoice()
