@@ -29,6 +29,17 @@ MSG
     [ "$version" = "18" ] || die "Odoo 18.0 is required; $PYTHON imports Odoo $version."
     ODOO_ADDONS="$("$PYTHON" -c "import odoo.addons, os; print(','.join(p for p in odoo.addons.__path__ if os.path.isdir(p)))")"
     ADDONS_PATH="$REPO_ROOT,$ODOO_ADDONS"
+    require_wkhtmltopdf
+}
+
+require_wkhtmltopdf() {
+    # Odoo prints PDFs (dealer statements, invoices) with wkhtmltopdf
+    command -v wkhtmltopdf >/dev/null 2>&1 && return 0
+    as_root || die "wkhtmltopdf is needed for PDF reports (statements, invoices): install it (apt-get install wkhtmltopdf) or run this command as root."
+    echo "Installing wkhtmltopdf with apt (PDF reports)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wkhtmltopdf fonts-noto-cjk >/dev/null \
+        || die "wkhtmltopdf could not be installed: apt-get install wkhtmltopdf"
 }
 
 pg_running() {

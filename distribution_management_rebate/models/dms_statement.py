@@ -416,20 +416,28 @@ class DmsStatement(models.Model):
             row += 1
         row += 1
         for col, header in enumerate(
-            [_("Date"), _("Entry"), _("Label"), _("Debit"), _("Credit"), _("Balance")]
+            [
+                _("Date"),
+                _("Entry"),
+                _("Type"),
+                _("Label"),
+                _("Debit"),
+                _("Credit"),
+                _("Balance"),
+            ]
         ):
             write_cell(sheet, row, col, header, bold)
         row += 1
-        lines = self._period_lines()
-        balance = self.opening_balance
-        for line in lines:
-            balance += line.balance
-            sheet.write_datetime(row, 0, fields.Datetime.to_datetime(line.date), day)
-            write_cell(sheet, row, 1, line.move_id.name or "")
-            write_cell(sheet, row, 2, line.name or "")
-            sheet.write_number(row, 3, line.debit, money)
-            sheet.write_number(row, 4, line.credit, money)
-            sheet.write_number(row, 5, balance, money)
+        for movement in self._movement_rows():
+            sheet.write_datetime(
+                row, 0, fields.Datetime.to_datetime(movement["date"]), day
+            )
+            write_cell(sheet, row, 1, movement["reference"])
+            write_cell(sheet, row, 2, movement["kind"])
+            write_cell(sheet, row, 3, movement["label"])
+            sheet.write_number(row, 4, movement["debit"], money)
+            sheet.write_number(row, 5, movement["credit"], money)
+            sheet.write_number(row, 6, movement["balance"], money)
             row += 1
         workbook.close()
         return buffer.getvalue()
@@ -447,10 +455,114 @@ class DmsStatement(models.Model):
             )
         )
 
+    def _movement_rows(self):
+        """The period's receivable movements as the dealer reads them, on
+        the PDF and the portal alike: one dict per journal item with its kind
+        (invoice, credit note, rebate credit note, payment, other) and the
+        running balance from the opening balance."""
+        self.ensure_one()
+        kinds = {
+            "out_invoice": _("Invoice"),
+            "out_refund": _("Credit Note"),
+            "rebate": _("Rebate Credit Note"),
+            "payment": _("Payment"),
+            "other": _("Other"),
+        }
+        balance = self.opening_balance
+        rows = []
+        for line in self._period_lines():
+            move = line.move_id
+            if move.move_type == "out_refund" and (
+                move.dms_rebate_move_kind == "settlement"
+            ):
+                kind = "rebate"
+            elif move.move_type in ("out_invoice", "out_refund"):
+                kind = move.move_type
+            elif move.move_type == "entry" and (
+                move.origin_payment_id or move.statement_line_id
+            ):
+                kind = "payment"
+            else:
+                kind = "other"
+            balance = self.currency_id.round(balance + line.balance)
+            rows.append(
+                {
+                    "line": line,
+                    "date": line.date,
+                    "reference": move.name or "",
+                    "kind": kinds[kind],
+                    "label": line.name or move.ref or "",
+                    "debit": line.debit,
+                    "credit": line.credit,
+                    "balance": balance,
+                }
+            )
+        return rows
+
+    @api.model
+    def _with_activity(self, partners, date_from, date_to, company):
+        """``partners`` with something to state for the period: a receivable
+        movement in it, an open balance before it, or a rebate (sales or an
+        amount) whose period ends in it. A statement of zeros is not made."""
+        if not partners:
+            return partners
+        self.env["account.move.line"].flush_model(
+            ["partner_id", "company_id", "parent_state", "account_id", "date"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT aml.partner_id,
+                       bool_or(aml.date >= %(date_from)s),
+                       COALESCE(SUM(aml.balance)
+                                FILTER (WHERE aml.date < %(date_from)s), 0)
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                 WHERE aml.partner_id = ANY(%(partners)s)
+                   AND aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+                   AND aml.date <= %(date_to)s
+              GROUP BY aml.partner_id
+                """,
+                partners=partners.ids,
+                company=company.id,
+                date_from=date_from,
+                date_to=date_to,
+            )
+        )
+        currency = company.currency_id
+        active_ids = {
+            partner_id
+            for partner_id, moved, opening in self.env.cr.fetchall()
+            if moved or not currency.is_zero(opening)
+        }
+        rebates = (
+            self.env["dms.rebate"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("company_id", "=", company.id),
+                    ("date_to", ">=", date_from),
+                    ("date_to", "<=", date_to),
+                ]
+            )
+        )
+        active_ids |= set(
+            rebates.filtered(
+                lambda rebate: (
+                    not currency.is_zero(rebate.basis_amount)
+                    or not currency.is_zero(rebate.rebate_amount)
+                )
+            ).partner_id.ids
+        )
+        return partners.filtered(lambda partner: partner.id in active_ids)
+
     @api.model
     def _generate(self, partners, date_from, date_to, company=None):
         """Draft statements of ``partners`` for the period (existing ones are
-        kept)."""
+        kept; dealers with nothing to state get none)."""
         self._check_accountant()
         company = company or self.env.company
         if date_to < date_from:
@@ -463,7 +575,12 @@ class DmsStatement(models.Model):
                 ("date_to", "=", date_to),
             ]
         )
-        todo = partners.commercial_partner_id - existing.partner_id
+        todo = self._with_activity(
+            partners.commercial_partner_id - existing.partner_id,
+            date_from,
+            date_to,
+            company,
+        )
         created = self.sudo().create(
             [
                 {

@@ -2,6 +2,8 @@ import io
 import zipfile
 from datetime import date
 
+from lxml import html
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -165,6 +167,51 @@ class TestStatement(DmsStatementCommon):
         with self.assertRaises(AccessError):
             south.with_user(grid_user).read(["closing_balance"])
 
+    def test_prepare_skips_dealers_with_nothing(self):
+        """Prepare Statements makes none for a dealer with no movement, no
+        open balance and no rebate in the period; an open balance alone is
+        stated."""
+        # a dealer of the accountant's grid with no journal item at all
+        nobody = self._create_distributor("Dist Idle", "approved", zip_code="200124")
+        self.assertFalse(
+            self.env["account.move.line"].search_count(
+                [("partner_id", "=", nobody.id), ("parent_state", "=", "posted")]
+            )
+        )
+
+        def prepare(date_from, date_to, partners=None):
+            values = {"date_from": date_from, "date_to": date_to}
+            if partners:
+                values["partner_ids"] = [Command.set(partners.ids)]
+            wizard = (
+                self.env["dms.statement.wizard"]
+                .with_user(self.accountant)
+                .create(values)
+            )
+            action = wizard.action_generate()
+            return self.env["dms.statement"].search(action["domain"])
+
+        dealers = self.dist_b | self.dist_c | nobody
+        # the quarter: B and C have movements, the other dealer nothing
+        quarter = prepare("2024-01-01", "2024-03-31", dealers)
+        self.assertEqual(quarter.partner_id, self.dist_b | self.dist_c)
+        # May: no movement, but B and C still owe their open balance
+        may = prepare("2024-05-01", "2024-05-31", dealers)
+        self.assertEqual(may.partner_id, self.dist_b | self.dist_c)
+        self.assertEqual(
+            may.filtered(lambda s: s.partner_id == self.dist_c).closing_balance,
+            12000.0,
+        )
+        # every dealer: none for those with nothing
+        everyone = prepare("2024-01-01", "2024-03-31")
+        self.assertIn(self.dist_b, everyone.partner_id)
+        self.assertNotIn(nobody, everyone.partner_id)
+        with self.assertRaisesRegex(UserError, "No statement to prepare"):
+            prepare("2024-01-01", "2024-03-31", nobody)
+        self.assertFalse(
+            self.env["dms.statement"].search([("partner_id", "=", nobody.id)])
+        )
+
     def test_exports(self):
         statement = self._statement()
         content = statement._xlsx_content()
@@ -185,6 +232,8 @@ class TestStatement(DmsStatementCommon):
         )
         self.assertIn("o_dms_statement_figures", html)
         self.assertIn(statement.name, html)
+        # the company's letterhead
+        self.assertIn(self.company.name, html)
         report = self.env["dms.rebate.report"].search(
             [("program_id", "=", self.program.id)]
         )
@@ -277,6 +326,54 @@ class TestStatementPortal(DmsStatementCommon, DmsPortalMixin, HttpCase):
         # portal users cannot touch statements directly
         with self.assertRaises(AccessError):
             statement.with_user(self.portal_b).write({"state": "sent"})
+
+    def test_page_shows_the_lines_of_the_pdf(self):
+        """The dealer's statement page lists the same movements as the PDF:
+        the invoice, the credit note and the payment, with the running
+        balance from the opening balance."""
+        statement = self._statement()
+        statement.action_send()
+
+        def movements(content):
+            rows = html.fromstring(content).xpath(
+                "//tr[contains(@class, 'o_dms_statement_line')]"
+            )
+            # what a desktop shows: not the phone's extra cells
+            result = []
+            for row in rows:
+                for extra in row.xpath(".//*[contains(@class, 'd-md-none')]"):
+                    extra.drop_tree()
+                result.append(
+                    [
+                        " ".join(td.text_content().replace("\ufeff", "").split())
+                        for td in row.xpath("./td")
+                    ]
+                )
+            return result
+
+        pdf = movements(
+            self.env["ir.actions.report"]._render_qweb_html(
+                "distribution_management_rebate.action_report_dms_statement",
+                statement.ids,
+            )[0]
+        )
+        self.authenticate("statement_b", "statement_b_pw")
+        page = movements(self.url_open(f"/my/dms/statements/{statement.id}").content)
+        self.assertEqual(page, pdf)
+        self.assertEqual(
+            [row[1] for row in page],
+            [
+                self.invoice.name,
+                self.refund.name,
+                self.invoice.matched_payment_ids.move_id.name,
+            ],
+        )
+        self.assertEqual(
+            [row[2] for row in page], ["Invoice", "Credit Note", "Payment"]
+        )
+        # 1,000 + 6,000 - 500 - 2,000
+        self.assertIn("4,500.00", page[-1][-1])
+        self.assertEqual(statement.closing_balance, 4500.0)
 
     def test_rebate_progress_page(self):
         self.program.date_start = "2024-01-01"

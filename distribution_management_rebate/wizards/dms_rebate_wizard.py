@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 
 def _last_month_end(day):
@@ -76,6 +77,16 @@ class DmsStatementWizard(models.TransientModel):
         statements = self.env["dms.statement"]._generate(
             partners, self.date_from, self.date_to
         )
+        if not statements:
+            raise UserError(
+                _(
+                    "No statement to prepare: no dealer has a receivable "
+                    "movement, an open balance or a rebate from %(date_from)s "
+                    "to %(date_to)s.",
+                    date_from=format_date(self.env, self.date_from),
+                    date_to=format_date(self.env, self.date_to),
+                )
+            )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "distribution_management_rebate.action_dms_statement"
         )
