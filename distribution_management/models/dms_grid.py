@@ -146,14 +146,25 @@ class DmsGrid(models.Model):
                 grid.complete_name = grid.name
 
     def _compute_distributor_count(self):
+        """Distributors of the grid and of its sub-grids: a region counts the
+        dealers of its cities and cells, as its button lists them."""
+        grids = self.filtered("id")
         groups = self.env["res.partner"]._read_group(
-            [("dms_grid_id", "in", self.ids), ("dms_state", "!=", False)],
+            [("dms_grid_id", "child_of", grids.ids), ("dms_state", "!=", False)],
             ["dms_grid_id"],
             ["__count"],
         )
-        counts = {grid.id: count for grid, count in groups}
+        totals = dict.fromkeys(grids.ids, 0)
+        paths = {grid.parent_path: grid.id for grid in grids if grid.parent_path}
+        for cell, count in groups:
+            # every ancestor on the cell's path (itself included) counts it
+            prefix = ""
+            for part in (cell.parent_path or "").split("/")[:-1]:
+                prefix += f"{part}/"
+                if prefix in paths:
+                    totals[paths[prefix]] += count
         for grid in self:
-            grid.distributor_count = counts.get(grid.id, 0)
+            grid.distributor_count = totals.get(grid.id, 0)
 
     def _covered_grid_ids(self):
         self.env["res.partner"].flush_model(["dms_grid_id", "dms_state", "active"])

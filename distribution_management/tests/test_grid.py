@@ -194,11 +194,33 @@ class TestGrid(DmsCommon):
         # a suspended distributor does not cover its grid
         self.dist_south.dms_state = "suspended"
         self.assertFalse(self.grid_tianhe.is_covered)
-        self.assertEqual(self.grid_pudong.distributor_count, 3)
+        # a grid counts the distributors of its sub-grids, as its button
+        # lists them: Pudong its own three and Zhangjiang's
+        self.assertEqual(self.grid_pudong.distributor_count, 4)
+        self.assertEqual(self.grid_zhangjiang.distributor_count, 1)
         action = self.grid_pudong.action_view_distributors()
         self.assertEqual(
             self.env["res.partner"].search(action["domain"]),
             self.dist_a | self.dist_b | self.dist_c | zhangjiang_dist,
+        )
+        Partner = self.env["res.partner"]
+        for grid in (self.grid_east, self.grid_shanghai, self.grid_south):
+            with self.subTest(grid=grid.name):
+                listed = Partner.search(grid.action_view_distributors()["domain"])
+                self.assertTrue(listed)
+                self.assertEqual(grid.distributor_count, len(listed))
+        # a grid manager of the region reads the same counts
+        manager = self._grid_user("grid_count_manager", self.grid_east)
+        east = self.grid_east.with_user(manager)
+        east.invalidate_recordset(["distributor_count"])
+        self.assertEqual(
+            east.distributor_count,
+            Partner.search_count(
+                [
+                    ("dms_grid_id", "child_of", self.grid_east.id),
+                    ("dms_state", "!=", False),
+                ]
+            ),
         )
 
     def test_manager_change_updates_access(self):
