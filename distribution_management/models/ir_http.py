@@ -25,6 +25,17 @@ class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
     @classmethod
+    def _get_translation_frontend_modules_name(cls):
+        """The portal's chatter (statements, returns, orders) is mail's: its
+        words ("The conversation is empty.", "Send") come from mail's
+        translations, which the portal did not load for the dealer; ours
+        too, for the portal's scripts."""
+        return super()._get_translation_frontend_modules_name() + [
+            "mail",
+            "distribution_management",
+        ]
+
+    @classmethod
     def _pre_dispatch(cls, rule, args):
         res = super()._pre_dispatch(rule, args)
         if _is_our_endpoint(rule.endpoint):

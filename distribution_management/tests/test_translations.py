@@ -1,7 +1,7 @@
 """Chinese labels that mean what the field means: a status is 状态, never
 the 省/州 of an address, in every add-on of the family installed."""
 
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 
 CORE = "distribution_management"
 ADDRESS_STATE = "省/州"
@@ -76,3 +76,20 @@ class TestTranslationCollisions(TransactionCase):
             if ADDRESS_STATE in (field.field_description or ""):
                 with self.subTest(model=field.model, field=field.name):
                     self.assertEqual(field.relation, "res.country.state")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalScriptTranslations(HttpCase):
+    def test_portal_chatter_speaks_chinese(self):
+        """The portal loads mail's translations: a dealer's empty statement
+        chatter says 对话内容为空, not "The conversation is empty."."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        response = self.url_open("/website/translations/dms?lang=zh_CN")
+        self.assertEqual(response.status_code, 200)
+        modules = response.json()["modules"]
+        self.assertIn("mail", modules)
+        self.assertIn(CORE, modules)
+        messages = {
+            message["id"]: message["string"] for message in modules["mail"]["messages"]
+        }
+        self.assertEqual(messages.get("The conversation is empty."), "对话内容为空")
