@@ -101,6 +101,12 @@ class DmsRebate(models.Model):
     )
     figures_date = fields.Datetime(string="Figures Of", readonly=True)
     progress_message = fields.Char(compute="_compute_progress_message")
+    progress = fields.Float(
+        string="Progress to Next Bracket",
+        compute="_compute_progress_message",
+        help="Sales (or units) so far, in percent of what the next bracket "
+        "needs; 100 once the top bracket is reached.",
+    )
     move_line_ids = fields.One2many(
         "account.move.line", "dms_rebate_id", string="Journal Items", readonly=True
     )
@@ -150,15 +156,33 @@ class DmsRebate(models.Model):
                 f"{rebate.partner_id.name}"
             )
 
-    @api.depends("gap", "next_bracket_id", "basis", "currency_id")
+    @api.depends(
+        "gap",
+        "next_bracket_id",
+        "bracket_id",
+        "basis",
+        "basis_amount",
+        "basis_quantity",
+        "currency_id",
+    )
     def _compute_progress_message(self):
         for rebate in self:
             nxt = rebate.next_bracket_id
+            done = (
+                rebate.basis_quantity
+                if rebate.basis == "quantity"
+                else rebate.basis_amount
+            )
             if not nxt:
+                rebate.progress = 100.0 if rebate.bracket_id else 0.0
                 rebate.progress_message = (
                     _("Top bracket reached.") if rebate.bracket_id else False
                 )
                 continue
+            needed = max(done, 0.0) + rebate.gap
+            rebate.progress = (
+                min(max(done, 0.0) / needed * 100.0, 100.0) if needed > 0 else 0.0
+            )
             if nxt.rate_type == "percent":
                 reward = f"{nxt.rate:g} %"
             else:

@@ -191,6 +191,8 @@ class TestRebate(DmsRebateCommon):
         self.assertEqual(rebate.next_bracket_id.threshold, 5000)
         self.assertEqual(rebate.gap, 500.0)
         self.assertIn("more to reach 2 %", rebate.progress_message)
+        # 4,500 of the 5,000 the 2 % bracket needs
+        self.assertAlmostEqual(rebate.progress, 90.0)
         # the drill-down lists exactly the journal items of the basis
         lines = self.env["account.move.line"].search(rebate._basis_domain())
         self.assertEqual(len(lines), 2)
@@ -240,6 +242,7 @@ class TestRebate(DmsRebateCommon):
         self.assertEqual(rebate.rebate_amount, 15.0)
         self.assertEqual(rebate.gap, 20.0)
         self.assertIn("20 more units", rebate.progress_message)
+        self.assertAlmostEqual(rebate.progress, 60.0)  # 30 of 50 units
         self._move(self.dist_b, 50, "2024-01-12", move_type="out_refund", quantity=5)
         rebate._refresh_figures()
         self.assertEqual(rebate.basis_quantity, 25.0)

@@ -382,6 +382,7 @@ class TestStatementPortal(DmsStatementCommon, DmsPortalMixin, HttpCase):
         self.assertEqual(page.status_code, 200)
         self.assertIn("o_dms_rebate_card", page.text)
         self.assertIn("more to reach 1 %", page.text)
+        self.assertIn("o_dms_rebate_progress", page.text)
         # last quarter's rebate, among the earlier periods
         self.assertIn("2024-Q1", page.text)
         rebates = self.env["dms.rebate"].with_user(self.portal_b).search([])
