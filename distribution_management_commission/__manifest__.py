@@ -18,6 +18,7 @@
         "data/ir_sequence_data.xml",
         "views/dms_commission_views.xml",
         "views/dms_withdrawal_views.xml",
+        "views/res_partner_views.xml",
         "wizards/dms_settlement_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_commission_templates.xml",

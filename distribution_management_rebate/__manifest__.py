@@ -19,6 +19,7 @@
         "views/dms_rebate_views.xml",
         "report/dms_statement_report.xml",
         "views/dms_statement_views.xml",
+        "views/res_partner_views.xml",
         "views/portal_rebate_templates.xml",
         "views/menus.xml",
     ],

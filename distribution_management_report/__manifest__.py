@@ -17,6 +17,7 @@
         "security/distribution_management_report_security.xml",
         "data/ir_cron_data.xml",
         "views/dms_anomaly_views.xml",
+        "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/dms_export_wizard_views.xml",
         "report/dms_sale_report_views.xml",

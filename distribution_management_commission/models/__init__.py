@@ -5,3 +5,4 @@ from . import dms_commission_line
 from . import dms_settlement
 from . import dms_withdrawal
 from . import account_move
+from . import res_partner

@@ -104,6 +104,9 @@ class TestWithdrawal(DmsPayoutCommon):
         )
         with self.assertRaisesRegex(ValidationError, "at most"):
             self.Withdrawal._request(self.dist_c, 4.01, self.company)
+        # the distributor form's button says the same balance
+        self.dist_c.invalidate_recordset(["dms_commission_balance"])
+        self.assertEqual(self.dist_c.dms_commission_balance, 4.0)
         withdrawal.with_user(self.accountant).action_approve()
         self.assertEqual(withdrawal.state, "approved")
         self.assertEqual(withdrawal.decided_by_id, self.accountant)

@@ -132,6 +132,13 @@ class TestStatement(DmsStatementCommon):
 
     def test_send_generate_and_rights(self):
         statement = self._statement()
+        # the dealer form's buttons count what the accountant may open
+        self.assertEqual(self.dist_b.with_user(self.accountant).dms_statement_count, 1)
+        self.assertEqual(
+            self.dist_b.dms_rebate_count,
+            self.env["dms.rebate"].search_count([("partner_id", "=", self.dist_b.id)]),
+        )
+        self.assertTrue(self.dist_b.dms_rebate_count)
         grid_user = self._grid_user("statement_grid_user", self.grid_east)
         with self.assertRaisesRegex(UserError, "Only accountants"):
             statement.with_user(grid_user).action_send()

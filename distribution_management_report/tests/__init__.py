@@ -5,3 +5,4 @@ from . import test_xlsx_export
 from . import test_input
 from . import test_click_everywhere
 from . import test_clock
+from . import test_distributor_figures
