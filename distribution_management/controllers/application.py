@@ -1,5 +1,6 @@
 import base64
 import logging
+import secrets
 from datetime import date
 
 from odoo import _, fields, http
@@ -20,6 +21,11 @@ ALLOWED_FILE_TYPES = {
     "jpg": (b"\xff\xd8\xff",),
     "jpeg": (b"\xff\xd8\xff",),
 }
+# the session key of the token under which the files of a refused attempt
+# are kept (see models/dms_application_upload.py)
+UPLOAD_TOKEN_KEY = "dms_application_upload_token"
+# the routes of the public application page
+PUBLIC_PAGE = {"type": "http", "auth": "public", "website": True, "sitemap": False}
 
 
 class DmsApplication(http.Controller):
@@ -30,7 +36,9 @@ class DmsApplication(http.Controller):
         env = request.env
         company = self._application_company()
         post = post or {}
-        country_id = post.get("country_id") or str(company.country_id.id or "")
+        country = company.country_id
+        if "country_id" in post:
+            country = self._country(post["country_id"])
         document_types = (
             env["dms.document.type"]
             .sudo()
@@ -40,21 +48,25 @@ class DmsApplication(http.Controller):
             "post": post,
             "errors": errors or [],
             "countries": env["res.country"].sudo().search([]),
-            "states": env["res.country.state"].sudo().search([]),
-            "selected_country_id": country_id,
+            # the chosen country's only: the page fetches the others' on demand
+            "states": self._country_states(country),
+            "selected_country_id": str(country.id or ""),
             "document_types": document_types,
+            # document type id -> name of the file kept from an earlier attempt
+            "kept_files": {},
             "max_file_mb": company.dms_application_max_file_mb,
             "allowed_extensions": ", ".join(sorted(ALLOWED_FILE_TYPES)),
         }
 
-    @http.route(
-        "/dms/apply",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
+    def _country(self, raw_id):
+        """The country of an id typed in a form or URL, or an empty record."""
+        return request.env["res.country"].sudo().browse(parse_id(raw_id) or []).exists()
+
+    def _country_states(self, country):
+        states = request.env["res.country.state"].sudo()
+        return states.search([("country_id", "=", country.id)]) if country else states
+
+    @http.route("/dms/apply", methods=["GET"], **PUBLIC_PAGE)
     def application_form(self, **kwargs):
         prefill = {"referral_code": (kwargs.get("referral_code") or "")[:20]}
         return request.render(
@@ -62,18 +74,30 @@ class DmsApplication(http.Controller):
             self._application_values(prefill),
         )
 
-    @http.route(
-        "/dms/apply",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        website=True,
-        sitemap=False,
-    )
+    @http.route("/dms/apply/states", methods=["GET"], readonly=True, **PUBLIC_PAGE)
+    def application_states(self, country_id=None, **kwargs):
+        """The states of one country, for the form's state list: [{id, name}]."""
+        country = self._country(country_id)
+        if not country:
+            error = _("Please choose a country from the list.")
+            return request.make_json_response({"error": error}, status=400)
+        states = self._country_states(country)
+        return request.make_json_response(
+            {"states": [{"id": s.id, "name": s.name} for s in states]}
+        )
+
+    @http.route("/dms/apply", methods=["POST"], **PUBLIC_PAGE)
     def application_submit(self, **post):
         post = {k: v.strip() if isinstance(v, str) else v for k, v in post.items()}
         values = self._application_values(post)
-        errors, files = self._validate_application(post, values["document_types"])
+        # the files of an earlier attempt of this session: the token is in the
+        # server-side session, never in the form
+        Upload = request.env["dms.application.upload"].sudo()
+        token = request.session.get(UPLOAD_TOKEN_KEY) or secrets.token_urlsafe(32)
+        kept = Upload._dms_kept(token)
+        errors = self._validate_fields(post)
+        file_errors, files = self._validate_files(post, values["document_types"], kept)
+        errors += file_errors
         partner = None
         if not errors:
             try:
@@ -81,22 +105,21 @@ class DmsApplication(http.Controller):
                     partner = self._create_application(post, files)
             except ValidationError as error:
                 errors.append(str(error.args[0]))
+        # kept for the next attempt, or dropped once used
+        Upload._dms_keep(token, {} if partner else files)
         if errors:
+            request.session[UPLOAD_TOKEN_KEY] = token
             values["errors"] = errors
+            values["kept_files"] = {t.id: name for t, (name, _c) in files.items()}
             response = request.render(
                 "distribution_management.application_form", values
             )
             response.status_code = 400
             return response
+        request.session.pop(UPLOAD_TOKEN_KEY, None)
         return request.render(
             "distribution_management.application_thanks", {"partner": partner}
         )
-
-    def _validate_application(self, post, document_types):
-        """All the errors of the submitted form, and the decoded files."""
-        errors = self._validate_fields(post)
-        file_errors, files = self._validate_files(post, document_types)
-        return errors + file_errors, files
 
     def _validate_fields(self, post):
         env = request.env
@@ -174,31 +197,41 @@ class DmsApplication(http.Controller):
             ]
         return []
 
-    def _validate_files(self, post, document_types):
+    def _validate_files(self, post, document_types, kept):
+        """The errors of the documents, and their files by type: uploaded now,
+        or ``kept`` from an earlier attempt and still ticked on the form."""
         errors = []
         files = {}
         max_mb = self._application_company().dms_application_max_file_mb
         httpfiles = request.httprequest.files
         for doc_type in document_types:
             upload = httpfiles.get(f"doc_file_{doc_type.id}")
-            if not upload or not upload.filename:
-                if doc_type.required:
-                    errors.append(
-                        _("Please attach your %(document)s.", document=doc_type.name)
-                    )
-                continue
-            content = upload.read(max_mb * 1024 * 1024 + 1)
-            error = self._file_error(upload.filename, content, max_mb)
-            if not error and doc_type.requires_expiry:
-                if not post.get(f"doc_expiry_{doc_type.id}"):
-                    error = _(
-                        "Please give the expiry date of your %(document)s.",
-                        document=doc_type.name,
-                    )
+            error = None
+            if upload and upload.filename:
+                content = upload.read(max_mb * 1024 * 1024 + 1)
+                error = self._file_error(upload.filename, content, max_mb)
+                if not error:
+                    files[doc_type] = (upload.filename, content)
+            # a bad replacement leaves the file chosen before in place
+            if doc_type in kept and post.get(f"doc_keep_{doc_type.id}"):
+                files.setdefault(doc_type, kept[doc_type])
             if error:
                 errors.append(error)
-            else:
-                files[doc_type] = (upload.filename, content)
+            elif doc_type.required and doc_type not in files:
+                errors.append(
+                    _("Please attach your %(document)s.", document=doc_type.name)
+                )
+            elif doc_type in files and doc_type.requires_expiry:
+                if not (
+                    post.get(f"doc_expiry_{doc_type.id}")
+                    or post.get(f"doc_no_expiry_{doc_type.id}")
+                ):
+                    errors.append(
+                        _(
+                            "Please give the expiry date of your %(document)s.",
+                            document=doc_type.name,
+                        )
+                    )
         return errors, files
 
     def _file_error(self, filename, content, max_mb):
@@ -255,12 +288,15 @@ class DmsApplication(http.Controller):
             {"parent_id": partner.id, "name": post["contact_name"], "type": "contact"}
         )
         for doc_type, (filename, content) in files.items():
+            no_expiry = bool(post.get(f"doc_no_expiry_{doc_type.id}"))
+            expiry = post.get(f"doc_expiry_{doc_type.id}")
             document = env["dms.document"].create(
                 {
                     "partner_id": partner.id,
                     "type_id": doc_type.id,
                     "name": post.get(f"doc_number_{doc_type.id}") or False,
-                    "expiry_date": post.get(f"doc_expiry_{doc_type.id}") or False,
+                    "no_expiry": no_expiry,
+                    "expiry_date": (not no_expiry and expiry) or False,
                 }
             )
             document.attachment_id = env["ir.attachment"].create(

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .dms_state_guard import state_action
 
@@ -42,6 +42,14 @@ class DmsDocument(models.Model):
     type_id = fields.Many2one("dms.document.type", required=True, ondelete="restrict")
     name = fields.Char(string="Number / Reference")
     expiry_date = fields.Date(tracking=True)
+    # Chinese business licences often read 长期 (long-term): valid without
+    # limit, which is not the same as an expiry date nobody entered
+    no_expiry = fields.Boolean(
+        string="No Expiry (Long-term)",
+        tracking=True,
+        help="The document is valid without limit: it has no expiry date and "
+        "never expires.",
+    )
     attachment_id = fields.Many2one("ir.attachment", string="File", ondelete="set null")
     attachment_name = fields.Char(related="attachment_id.name", string="File Name")
     review_state = fields.Selection(
@@ -75,12 +83,26 @@ class DmsDocument(models.Model):
         for document in self:
             document.company_id = document.partner_id.company_id
 
-    @api.depends("expiry_date")
+    @api.depends("expiry_date", "no_expiry")
     def _compute_is_expired(self):
         today = self.env.company._dms_today()
         for document in self:
             document.is_expired = bool(
-                document.expiry_date and document.expiry_date < today
+                not document.no_expiry
+                and document.expiry_date
+                and document.expiry_date < today
+            )
+
+    @api.onchange("no_expiry")
+    def _onchange_no_expiry(self):
+        if self.no_expiry:
+            self.expiry_date = False
+
+    @api.constrains("no_expiry", "expiry_date")
+    def _check_no_expiry(self):
+        if self.filtered(lambda d: d.no_expiry and d.expiry_date):
+            raise ValidationError(
+                _("A long-term document (No Expiry) cannot have an expiry date.")
             )
 
     @api.depends("type_id", "name")
@@ -111,7 +133,7 @@ class DmsDocument(models.Model):
                 )
             )
         missing = self.filtered(
-            lambda d: d.type_id.requires_expiry and not d.expiry_date
+            lambda d: d.type_id.requires_expiry and not (d.expiry_date or d.no_expiry)
         )
         if missing:
             raise UserError(

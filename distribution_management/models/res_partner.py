@@ -186,21 +186,18 @@ class ResPartner(models.Model):
     @api.depends(
         "dms_document_ids.review_state",
         "dms_document_ids.expiry_date",
+        "dms_document_ids.no_expiry",
         "dms_document_ids.type_id",
     )
     def _compute_dms_checklist(self):
         required = self.env["dms.document.type"].search([("required", "=", True)])
-        today = self.env.company._dms_today()
         for partner in self:
             company = partner._dms_company()
             types = required.filtered(
                 lambda t, c=company: not t.company_id or t.company_id == c
             )
             accepted = partner.dms_document_ids.filtered(
-                lambda d: (
-                    d.review_state == "accepted"
-                    and not (d.expiry_date and d.expiry_date < today)
-                )
+                lambda d: d.review_state == "accepted" and not d.is_expired
             ).type_id
             missing = types - accepted
             partner.dms_checklist_ok = not missing

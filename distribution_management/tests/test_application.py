@@ -1,15 +1,21 @@
 import html
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from freezegun import freeze_time
+from lxml import etree
 from markupsafe import escape
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 ERRORS_RE = re.compile(r'o_dms_application_errors".*?<ul[^>]*>(.*?)</ul>', re.S)
 ERROR_ITEM_RE = re.compile(r"<li>(.*?)</li>", re.S)
+KEPT_RE = re.compile(
+    r'name="doc_keep_(\d+)".*?Already chosen: <strong>(.*?)</strong>', re.S
+)
 
 
 @tagged("post_install", "-at_install")
@@ -561,3 +567,219 @@ class TestApplicationPage(HttpCase):
             response = self._post(data, files, csrf=False)
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self._counts(), before)
+
+    # ------------------------------------------------------------------
+    # Files kept after a refused attempt
+    # ------------------------------------------------------------------
+    def _kept_names(self, response):
+        """{document type id: file name} the form says are already chosen."""
+        return {
+            int(type_id): html.unescape(name)
+            for type_id, name in KEPT_RE.findall(response.text)
+        }
+
+    def _keep_all(self, data, files):
+        """The second attempt: the kept files ticked, nothing uploaded."""
+        data = dict(data)
+        for key in files:
+            data[key.replace("doc_file_", "doc_keep_")] = "1"
+        return data
+
+    def test_files_kept_after_error(self):
+        data, files = self._payload()
+        data["email"] = "not-an-email"
+        response = self._assert_refused(data, files, "The email address is not valid.")
+        expected = {
+            int(key.removeprefix("doc_file_")): name
+            for key, (name, _content, _mime) in files.items()
+        }
+        self.assertEqual(self._kept_names(response), expected)
+        self.assertIn("Already chosen:", response.text)
+        # the second attempt, the email corrected and no file chosen again
+        data = self._keep_all(dict(data, email="li.lei@example.com"), files)
+        response = self._post(data, {})
+        self.assertEqual(response.status_code, 200, self._errors(response))
+        partner = self.env["res.partner"].search([("name", "=", data["company_name"])])
+        self.assertEqual(len(partner), 1)
+        documents = partner.dms_document_ids
+        self.assertEqual(len(documents), len(files))
+        for document in documents:
+            name, content, _mime = files[f"doc_file_{document.type_id.id}"]
+            self.assertEqual(document.attachment_id.name, name)
+            self.assertEqual(document.attachment_id.raw, content)
+            self.assertEqual(document.attachment_id.res_id, document.id)
+        # used, the kept files are gone
+        self.assertFalse(self.env["dms.application.upload"].search([]))
+
+    def test_kept_file_replaced_or_dropped(self):
+        data, files = self._payload()
+        data["email"] = "nope"
+        self._post(data, files)
+        license_key = f"doc_file_{self.license_type.id}"
+        # a bad replacement is refused and leaves the kept file in place
+        bogus = {license_key: ("license.exe", b"MZ\x90\x00", "application/exe")}
+        response = self._post(self._keep_all(data, files), bogus)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("license.exe is not an accepted file", response.text)
+        self.assertEqual(
+            self._kept_names(response)[self.license_type.id], "license.pdf"
+        )
+        # a good replacement is used
+        new = {license_key: ("license-2025.pdf", PDF + b"2025", "application/pdf")}
+        response = self._post(self._keep_all(data, files), new)
+        self.assertEqual(
+            self._kept_names(response)[self.license_type.id], "license-2025.pdf"
+        )
+        # unticked, the kept file is not sent
+        unticked = self._keep_all(dict(data, email="li@example.com"), files)
+        del unticked[f"doc_keep_{self.license_type.id}"]
+        self._assert_refused(
+            unticked, {}, f"Please attach your {self.license_type.name}."
+        )
+        response = self._post(self._keep_all(data, files), {})
+        self.assertNotIn(self.license_type.id, self._kept_names(response))
+
+    def test_kept_file_not_for_another_session(self):
+        data, files = self._payload()
+        data["email"] = "nope"
+        self._post(data, files)
+        uploads = self.env["dms.application.upload"].search([])
+        self.assertEqual(len(uploads), len(files), "the valid files are kept")
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "dms.application.upload"), ("res_field", "=", "file")]
+        )
+        self.assertEqual(len(attachments), len(files))
+        # another visitor, sending the same ticks, gets nothing
+        self.authenticate(None, None)
+        data = self._keep_all(dict(data, email="li@example.com"), files)
+        response = self._assert_refused(
+            data, {}, f"Please attach your {self.license_type.name}."
+        )
+        self.assertNotIn("Already chosen:", response.text)
+        self.assertFalse(self._kept_names(response))
+        for attachment in attachments:
+            for url in (
+                f"/web/content/{attachment.id}",
+                f"/web/content/dms.application.upload/{attachment.res_id}/file",
+            ):
+                with self.subTest(url=url):
+                    response = self.url_open(url)
+                    self.assertIn(response.status_code, (403, 404))
+                    self.assertNotIn(PDF, response.content)
+        # the first visitor's files are still there, untouched
+        self.assertEqual(self.env["dms.application.upload"].search([]), uploads)
+
+    # ------------------------------------------------------------------
+    # Licences with no expiry (长期)
+    # ------------------------------------------------------------------
+    def test_license_with_no_expiry(self):
+        data, files = self._payload()
+        # every dated document long-term: the checklist holds in 2199
+        for key in [k for k in data if k.startswith("doc_expiry_")]:
+            del data[key]
+            data[key.replace("doc_expiry_", "doc_no_expiry_")] = "1"
+        response = self._post(data, files)
+        self.assertEqual(response.status_code, 200, self._errors(response))
+        partner = self.env["res.partner"].search([("name", "=", data["company_name"])])
+        license_doc = partner.dms_document_ids.filtered(
+            lambda d: d.type_id == self.license_type
+        )
+        self.assertTrue(license_doc.no_expiry)
+        self.assertFalse(license_doc.expiry_date)
+        for document in partner.dms_document_ids:
+            document.action_accept()
+        with freeze_time("2199-12-31"):
+            license_doc.invalidate_recordset(["is_expired"])
+            self.assertFalse(license_doc.is_expired)
+            partner.invalidate_recordset(["dms_checklist_ok"])
+            self.assertTrue(partner.dms_checklist_ok, partner.dms_checklist_missing)
+            expired = self.env["dms.document"].search(self._expired_filter())
+            self.assertNotIn(license_doc, expired)
+
+    def test_no_expiry_wins_over_a_date(self):
+        """A date sent with the box ticked (no browser script) is dropped."""
+        data, files = self._payload()
+        data[f"doc_no_expiry_{self.license_type.id}"] = "1"
+        response = self._post(data, files)
+        self.assertEqual(response.status_code, 200, self._errors(response))
+        document = self.env["dms.document"].search(
+            [("partner_id.name", "=", data["company_name"])]
+        )
+        license_doc = document.filtered(lambda d: d.type_id == self.license_type)
+        self.assertEqual(
+            (license_doc.no_expiry, license_doc.expiry_date), (True, False)
+        )
+
+    def test_no_expiry_checkbox_kept_after_error(self):
+        data, files = self._payload()
+        del data[f"doc_expiry_{self.license_type.id}"]
+        data[f"doc_no_expiry_{self.license_type.id}"] = "1"
+        data["email"] = "nope"
+        response = self._post(data, files)
+        self.assertEqual(response.status_code, 400)
+        self.assertRegex(
+            response.text,
+            rf'name="doc_no_expiry_{self.license_type.id}"[^>]*checked',
+        )
+        self.assertNotIn("Please give the expiry date", response.text)
+
+    def _expired_filter(self):
+        view = self.env.ref("distribution_management.view_dms_document_search")
+        node = etree.fromstring(view.arch).find(".//filter[@name='expired']")
+        today = date.today()
+        return safe_eval(
+            node.get("domain"),
+            {"context_today": lambda: today, "datetime": datetime},
+        )
+
+    # ------------------------------------------------------------------
+    # States: the chosen country's only
+    # ------------------------------------------------------------------
+    def _state_options(self, text):
+        select = re.search(r'<select[^>]*id="state_id".*?</select>', text, re.S)
+        self.assertTrue(select, "the form has no state list")
+        return {int(i) for i in re.findall(r'<option value="(\d+)"', select.group(0))}
+
+    def test_page_holds_the_chosen_countrys_states_only(self):
+        self.company.country_id = self.china
+        response = self.url_open("/dms/apply")
+        china_states = self.env["res.country.state"].search(
+            [("country_id", "=", self.china.id)]
+        )
+        self.assertEqual(self._state_options(response.text), set(china_states.ids))
+        self.assertRegex(response.text, rf'<option value="{self.china.id}" selected=')
+        self.assertNotIn(str(escape(self.us_state.name)), response.text)
+        self.assertNotIn("data-country-id", response.text)
+        # the 1,777 states of every country weighed 232 KB
+        self.assertLess(len(response.content), 100_000)
+        # refused, the page lists the states of the country sent
+        data, files = self._payload()
+        data.update(country_id=str(self.us_state.country_id.id), state_id="")
+        data["email"] = "nope"
+        response = self._post(data, files)
+        us_states = self.env["res.country.state"].search(
+            [("country_id", "=", self.us_state.country_id.id)]
+        )
+        self.assertEqual(self._state_options(response.text), set(us_states.ids))
+
+    def test_states_route(self):
+        response = self.url_open(f"/dms/apply/states?country_id={self.china.id}")
+        self.assertEqual(response.status_code, 200)
+        states = response.json()["states"]
+        expected = self.env["res.country.state"].search(
+            [("country_id", "=", self.china.id)]
+        )
+        self.assertEqual({s["id"] for s in states}, set(expected.ids))
+        self.assertEqual({s["name"] for s in states}, set(expected.mapped("name")))
+        no_states = self.env["res.country"].create({"name": "Nostate", "code": "QZ"})
+        response = self.url_open(f"/dms/apply/states?country_id={no_states.id}")
+        self.assertEqual(response.json(), {"states": []})
+        missing = self.env["res.country"].search([], order="id desc", limit=1).id + 1
+        for value in ("", "abc", "-1", "1.5", "0x10", str(missing), "9" * 30):
+            with self.subTest(country_id=value):
+                response = self.url_open(f"/dms/apply/states?country_id={value}")
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(
+                    response.json(), {"error": "Please choose a country from the list."}
+                )
+        self.assertEqual(self.url_open("/dms/apply/states").status_code, 400)

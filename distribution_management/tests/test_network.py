@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo import fields
@@ -205,6 +206,36 @@ class TestNetwork(DmsCommon):
         self.assertFalse(applicant.dms_checklist_ok)
         self.assertIn(license_type.name, applicant.dms_checklist_missing)
         self.assertEqual(document.dms_grid_id, self.grid_zhangjiang)
+
+    def test_document_with_no_expiry(self):
+        """A long-term licence (长期) is accepted without a date and never
+        expires, whatever the day; it cannot carry a date as well."""
+        applicant = self._create_distributor("Long", "submitted", zip_code="201203")
+        license_type = self.env.ref(
+            "distribution_management.document_type_business_license"
+        )
+        document = self.env["dms.document"].create(
+            {"partner_id": applicant.id, "type_id": license_type.id}
+        )
+        form = Form(document, view="distribution_management.view_dms_document_form")
+        form.expiry_date = fields.Date.today() - timedelta(days=1)
+        form.no_expiry = True
+        self.assertFalse(form.expiry_date, "ticking No Expiry clears the date")
+        form.save()
+        self.assertEqual((document.no_expiry, document.expiry_date), (True, False))
+        document.action_accept()
+        with freeze_time("2199-12-31"):
+            document.invalidate_recordset(["is_expired"])
+            self.assertFalse(document.is_expired)
+            applicant.invalidate_recordset(["dms_checklist_ok"])
+            self.assertNotIn(license_type.name, applicant.dms_checklist_missing or "")
+        with self.assertRaisesRegex(ValidationError, "cannot have an expiry date"):
+            document.expiry_date = fields.Date.today() + timedelta(days=10)
+        # unticked, the date counts again
+        document.write(
+            {"no_expiry": False, "expiry_date": fields.Date.today() - timedelta(1)}
+        )
+        self.assertTrue(document.is_expired)
 
     def test_distributor_form(self):
         form = Form(
