@@ -13,3 +13,4 @@ from . import test_input
 from . import test_family
 from . import test_translations
 from . import test_clock
+from . import test_settings_queries
