@@ -38,6 +38,7 @@
         "demo/dms_tier_demo.xml",
         "demo/dms_grid_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/res_users_demo.xml",
         "demo/product_demo.xml",
         "demo/sale_order_demo.xml",
     ],

@@ -2,6 +2,7 @@ from . import base
 from . import dms_state_guard
 from . import res_company
 from . import res_config_settings
+from . import ir_module_module
 from . import res_users
 from . import dms_grid_scope
 from . import ir_http

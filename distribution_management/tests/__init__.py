@@ -14,3 +14,5 @@ from . import test_family
 from . import test_translations
 from . import test_clock
 from . import test_screens
+from . import test_settings_queries
+from . import test_demo_logins
