@@ -124,24 +124,28 @@ class DmsDocument(models.Model):
         )
 
     def action_accept(self):
-        expired = self.filtered("is_expired")
-        if expired:
-            raise UserError(
-                _(
-                    "The document %(document)s has expired and cannot be accepted.",
-                    document=expired[0].display_name,
-                )
-            )
-        missing = self.filtered(
-            lambda d: d.type_id.requires_expiry and not (d.expiry_date or d.no_expiry)
+        """A document is accepted with its file, unexpired, and with its
+        expiry date when its type has one (unless long-term)."""
+        checks = (
+            (
+                lambda d: d.is_expired,
+                _("The document %(document)s has expired and cannot be accepted."),
+            ),
+            (
+                lambda d: not d.attachment_id,
+                _("Attach the file of %(document)s before accepting it."),
+            ),
+            (
+                lambda d: (
+                    d.type_id.requires_expiry and not (d.expiry_date or d.no_expiry)
+                ),
+                _("Enter the expiry date of %(document)s before accepting it."),
+            ),
         )
-        if missing:
-            raise UserError(
-                _(
-                    "Enter the expiry date of %(document)s before accepting it.",
-                    document=missing[0].display_name,
-                )
-            )
+        for failing, message in checks:
+            wrong = self.filtered(failing)
+            if wrong:
+                raise UserError(message % {"document": wrong[0].display_name})
         self._set_review("accepted")
         return True
 

@@ -148,23 +148,16 @@ class DmsGrid(models.Model):
     def _compute_distributor_count(self):
         """Distributors of the grid and of its sub-grids: a region counts the
         dealers of its cities and cells, as its button lists them."""
-        grids = self.filtered("id")
         groups = self.env["res.partner"]._read_group(
-            [("dms_grid_id", "child_of", grids.ids), ("dms_state", "!=", False)],
+            [("dms_grid_id", "child_of", self.filtered("id").ids)]
+            + [("dms_state", "!=", False)],
             ["dms_grid_id"],
             ["__count"],
         )
-        totals = dict.fromkeys(grids.ids, 0)
-        paths = {grid.parent_path: grid.id for grid in grids if grid.parent_path}
-        for cell, count in groups:
-            # every ancestor on the cell's path (itself included) counts it
-            prefix = ""
-            for part in (cell.parent_path or "").split("/")[:-1]:
-                prefix += f"{part}/"
-                if prefix in paths:
-                    totals[paths[prefix]] += count
         for grid in self:
-            grid.distributor_count = totals.get(grid.id, 0)
+            prefix = grid.parent_path or "-"  # a new grid has no path
+            counts = [n for cell, n in groups if cell.parent_path.startswith(prefix)]
+            grid.distributor_count = sum(counts)
 
     def _covered_grid_ids(self):
         self.env["res.partner"].flush_model(["dms_grid_id", "dms_state", "active"])

@@ -9,6 +9,8 @@ ADDON_MODULE = "odoo.addons.distribution_management"
 MAX_PARAM_LENGTH = 100000
 # the only form fields of our routes that carry files
 FILE_FIELDS = ("file", "doc_file_")
+# whose script translations the portal loads: mail's chatter, ours
+FRONTEND_MODULES = ["mail", "distribution_management"]
 
 
 def _is_our_endpoint(endpoint):
@@ -30,10 +32,7 @@ class IrHttp(models.AbstractModel):
         words ("The conversation is empty.", "Send") come from mail's
         translations, which the portal did not load for the dealer; ours
         too, for the portal's scripts."""
-        return super()._get_translation_frontend_modules_name() + [
-            "mail",
-            "distribution_management",
-        ]
+        return super()._get_translation_frontend_modules_name() + FRONTEND_MODULES
 
     @classmethod
     def _pre_dispatch(cls, rule, args):

@@ -104,6 +104,16 @@ class TestNetwork(DmsCommon):
         with self.assertRaises(ValidationError):
             self.dist_b.dms_exclusive_grid = True
 
+    def _document_file(self, document):
+        return self.env["ir.attachment"].create(
+            {
+                "name": "licence.pdf",
+                "raw": b"%PDF-1.4 licence",
+                "res_model": "dms.document",
+                "res_id": document.id,
+            }
+        )
+
     def _accept_required_documents(self, partner):
         for doc_type in self.env["dms.document.type"].search([("required", "=", True)]):
             self.env["dms.document"].create(
@@ -191,6 +201,11 @@ class TestNetwork(DmsCommon):
         document = self.env["dms.document"].create(
             {"partner_id": applicant.id, "type_id": license_type.id}
         )
+        # no file, nothing to accept
+        with self.assertRaisesRegex(UserError, "Attach the file"):
+            document.action_accept()
+        self.assertEqual(document.review_state, "to_review")
+        document.attachment_id = self._document_file(document)
         with self.assertRaisesRegex(UserError, "expiry date"):
             document.action_accept()
         document.expiry_date = fields.Date.today() - timedelta(days=1)
@@ -223,6 +238,7 @@ class TestNetwork(DmsCommon):
         self.assertFalse(form.expiry_date, "ticking No Expiry clears the date")
         form.save()
         self.assertEqual((document.no_expiry, document.expiry_date), (True, False))
+        document.attachment_id = self._document_file(document)
         document.action_accept()
         with freeze_time("2199-12-31"):
             document.invalidate_recordset(["is_expired"])
