@@ -9,7 +9,6 @@ from . import ir_http
 from . import dms_tier
 from . import dms_grid
 from . import dms_document
-from . import dms_application_upload
 from . import res_partner
 from . import sale_order
 from . import account_move

@@ -34,5 +34,5 @@ class IrModuleModule(models.Model):
     def _dms_account_templates(self, states, lang):
         """account's templates of the modules of ``states`` ((id, state)
         pairs), by module id, ``lang`` naming the countries."""
-        super()._compute_account_templates()
+        super()._compute_account_templates()  # pylint: disable=super-method-mismatch
         return {module.id: module.account_templates for module in self}

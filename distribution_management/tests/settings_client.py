@@ -52,8 +52,8 @@ def open_settings(env, step=contextlib.nullcontext):
         env.invalidate_all()
         action = env["ir.actions.act_window"].sudo().browse(env.ref(ACTION).id)
         action = action._get_action_dict()
-    context = dict(env.context, **safe_eval(action.get("context") or "{}"))
-    settings = env[action["res_model"]].with_context(context)
+    context = safe_eval(action.get("context") or "{}")
+    settings = env[action["res_model"]].with_context(**context)
     with step("views"):
         env.invalidate_all()
         views = settings.get_views(

@@ -24,9 +24,7 @@ class DmsApplicationUpload(models.TransientModel):
     _transient_max_hours = 12.0
 
     token = fields.Char(required=True, index=True)
-    type_id = fields.Many2one(
-        "dms.document.type", required=True, ondelete="cascade", string="Type"
-    )
+    type_id = fields.Many2one("dms.document.type", required=True, ondelete="cascade")
     file_name = fields.Char(required=True)
     file = fields.Binary(attachment=True, required=True)
 
