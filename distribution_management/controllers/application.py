@@ -22,7 +22,7 @@ ALLOWED_FILE_TYPES = {
     "jpeg": (b"\xff\xd8\xff",),
 }
 # the session key of the token under which the files of a refused attempt
-# are kept (see models/dms_application_upload.py)
+# are kept (see wizards/dms_application_upload.py)
 UPLOAD_TOKEN_KEY = "dms_application_upload_token"
 # the routes of the public application page
 PUBLIC_PAGE = {"type": "http", "auth": "public", "website": True, "sitemap": False}
