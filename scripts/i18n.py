@@ -32,6 +32,11 @@ SPLIT_REF = "7a2ae11"  # the last commit of the single add-on, 18.0.1.0.0
 # strings of 18.0.1 reworded since, each with the string that replaced it
 # (None: dropped, with the reason)
 REWORDED = {
+    # issue 13: labels that say what the rows and figures are
+    "Distributors (any status)": "Distributors, none approved",
+    "Uncovered Cells": "Cells without an Active Distributor",
+    "Settlements and withdrawals, bills paid": "Bills paid to you",
+    "being paid": "To be paid",
     "Unknown export “%(kind)s”: choose the sales analysis, the distributor "
     "rankings or the commission ledger.": "Unknown export “%(kind)s”: choose "
     "one of the exports the form offers.",
