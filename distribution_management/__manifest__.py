@@ -7,13 +7,7 @@
     "license": "LGPL-3",
     "author": "Distribution Management Contributors",
     "website": "https://github.com/distribution-management/distribution_management",
-    "depends": [
-        "mail",
-        "portal",
-        "account",
-        "sale_management",
-        "web_hierarchy",
-    ],
+    "depends": ["mail", "portal", "account", "sale_management", "web_hierarchy"],
     "data": [
         "security/dms_security.xml",
         "security/ir.model.access.csv",
@@ -43,12 +37,9 @@
         "demo/sale_order_demo.xml",
     ],
     "assets": {
-        "web.assets_backend": [
-            "distribution_management/static/src/js/*.js",
-        ],
-        "web.assets_tests": [
-            "distribution_management/static/tests/tours/*.js",
-        ],
+        "web.assets_backend": ["distribution_management/static/src/js/*.js"],
+        "web.assets_frontend": ["distribution_management/static/src/js/portal/*.js"],
+        "web.assets_tests": ["distribution_management/static/tests/tours/*.js"],
     },
     "external_dependencies": {"python": ["xlsxwriter"]},
     "application": True,

@@ -160,10 +160,7 @@ class DmsApplication(http.Controller):
             errors.append(_("Please choose a state of the selected country."))
         errors += self._validate_vat(post.get("vat") or "")
         referral = (post.get("referral_code") or "").upper()
-        if referral and not env["res.partner"].sudo().search_count(
-            [("dms_referral_code", "=", referral), ("dms_state", "=", "approved")],
-            limit=1,
-        ):
+        if referral and not env["res.partner"]._dms_distributors_by_code([referral]):
             errors.append(_("The referral code is not valid."))
         for key, value in post.items():
             if key.startswith("doc_expiry_") and value:

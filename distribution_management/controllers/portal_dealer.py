@@ -1,5 +1,4 @@
 import io
-from urllib.parse import quote
 
 import qrcode
 from werkzeug.exceptions import NotFound
@@ -13,6 +12,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.sale_order import SESSION_REFERRAL_KEY, SESSION_REFERRAL_UID_KEY
 from ..tools.number import NumberError, parse_id, parse_number
+from .application import PUBLIC_PAGE
 
 # a quick-order line above this quantity is a typing mistake, not an order
 MAX_LINE_QUANTITY = 100000
@@ -36,30 +36,32 @@ class DmsDealerPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Referral link
     # ------------------------------------------------------------------
-    @http.route(
-        "/dms/r/<string:code>",
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-    )
-    def referral_link(self, code, **kwargs):
-        """Remember the referral for this visit, then go where one orders."""
+    @http.route("/dms/r/<string:code>", methods=["GET", "POST"], **PUBLIC_PAGE)
+    def referral_link(self, code, **post):
+        """The dealer's landing page: remember the referral for this visit,
+        then let the customer shop or leave a contact (POST)."""
         code = (code or "").strip().upper()
-        if len(code) > 20 or code not in request.env[
-            "res.partner"
-        ]._dms_distributors_by_code([code]):
+        dealers = request.env["res.partner"]._dms_distributors_by_code([code])
+        if len(code) > 20 or code not in dealers:
             raise NotFound()
+        dealer = dealers[code].sudo()
         request.session[SESSION_REFERRAL_KEY] = code
         # only this visitor's orders are credited (see _dms_session_referral_code)
         request.session[SESSION_REFERRAL_UID_KEY] = request.session.uid
-        if "website" in request.env and request.env[
-            "ir.module.module"
-        ].sudo().search_count(
-            [("name", "=", "website_sale"), ("state", "=", "installed")], limit=1
-        ):
-            return request.redirect("/shop")
-        return request.redirect(f"/dms/apply?referral_code={quote(code)}")
+        values = {"dealer": dealer, "code": code, "post": post, "error": None}
+        # website_sale's model: the shop is there to send the customer to
+        values["shop"] = "product.public.category" in request.env
+        sent = request.session.get("dms_referral_contacts", 0)
+        if request.httprequest.method == "POST":
+            try:  # a visit leaves three contacts at most: no flood of leads
+                if sent >= 3:
+                    raise UserError(_("Your contact was already sent: we will call."))
+                dealer._dms_referral_contact(post)
+                values["done"] = request.session["dms_referral_contacts"] = sent + 1
+            except UserError as error:
+                values["error"] = error.args[0]
+        template = "distribution_management.referral_landing"
+        return request.render(template, values, status=400 if values["error"] else 200)
 
     # ------------------------------------------------------------------
     # Dealer area
@@ -83,17 +85,30 @@ class DmsDealerPortal(CustomerPortal):
         if not dealer:
             return request.redirect("/my")
         values = self._prepare_portal_layout_values()
-        values.update(
-            {
-                "page_name": "dms_home",
-                "dealer": dealer,
-                "referral_link": self._referral_link(dealer),
-                "qr_src": "/my/dms/qr.png",
-                "upline": dealer.dms_parent_id,
-                "downline_count": dealer.dms_downline_count,
-            }
-        )
+        values.update(self._dms_dealer_home_values(dealer))
         return request.render("distribution_management.portal_dealer_home", values)
+
+    def _dms_dealer_home_values(self, dealer):
+        """Values of the Dealer Center; each add-on adds the figures of its tile."""
+        company = dealer._dms_company()
+        today = company._dms_today()
+        purchases = request.env["res.partner"]._dms_net_invoiced_sales(
+            dealer, today.replace(day=1), today, company
+        )[dealer.id][0]
+        # open: quotations, and confirmed orders not fully invoiced
+        open_orders = request.env["sale.order"].sudo().search_count([
+            ("partner_id", "child_of", dealer.id),
+            "|", ("state", "in", ("draft", "sent")),
+            "&", ("state", "=", "sale"), ("invoice_status", "!=", "invoiced"),
+        ])  # fmt: skip
+        return {
+            "page_name": "dms_home",
+            "dealer": dealer,
+            "currency": company.currency_id,
+            "month_purchases": purchases,
+            "open_order_count": open_orders,
+            "referral_link": self._referral_link(dealer),
+        }
 
     def _referral_link(self, dealer):
         return f"{dealer.get_base_url()}/dms/r/{dealer.dms_referral_code}"
@@ -107,23 +122,25 @@ class DmsDealerPortal(CustomerPortal):
         image = qrcode.make(self._referral_link(dealer), box_size=8, border=2)
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
-        return request.make_response(
-            buffer.getvalue(),
-            headers=[
-                ("Content-Type", "image/png"),
-                ("Cache-Control", "private, max-age=3600"),
-            ],
-        )
+        headers = [
+            ("Content-Type", "image/png"),
+            ("Cache-Control", "private, max-age=3600"),
+        ]
+        if kwargs.get("download"):  # the "Save" link: a file, not a page
+            headers.append(
+                ("Content-Disposition", "attachment; filename=referral-qr.png")
+            )
+        return request.make_response(buffer.getvalue(), headers=headers)
 
     # ------------------------------------------------------------------
     # Quick order (订货)
     # ------------------------------------------------------------------
+    def _quick_order_domain(self, dealer):
+        companies = ("company_id", "in", [False, dealer._dms_company().id])
+        return [("sale_ok", "=", True), ("type", "!=", "combo"), companies]
+
     def _quick_order_products(self, dealer, search=None):
-        domain = [
-            ("sale_ok", "=", True),
-            ("type", "!=", "combo"),
-            ("company_id", "in", [False, dealer._dms_company().id]),
-        ]
+        domain = self._quick_order_domain(dealer)
         if search:
             domain += [
                 "|",
@@ -241,14 +258,7 @@ class DmsDealerPortal(CustomerPortal):
         allowed = (
             request.env["product.product"]
             .sudo()
-            .search(
-                [
-                    ("id", "in", list(parsed)),
-                    ("sale_ok", "=", True),
-                    ("type", "!=", "combo"),
-                    ("company_id", "in", [False, dealer._dms_company().id]),
-                ]
-            )
+            .search([("id", "in", list(parsed)), *self._quick_order_domain(dealer)])
         )
         if unknown or set(parsed) - set(allowed.ids):
             errors.append(_("Some of the products cannot be ordered."))

@@ -36,6 +36,10 @@ DMS_TRANSITIONS = {
 }
 
 
+# a phone number as customers type it: digits, spaces, dashes, brackets
+PHONE_RE = re.compile(r"\+?[\d\s()-]{6,25}")
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -590,6 +594,31 @@ class ResPartner(models.Model):
         )
         return {p.dms_referral_code: p.sudo(False) for p in distributors}
 
+    def _dms_referral_contact(self, post):
+        """Record the contact a customer left on the landing page of this
+        dealer: a lead when CRM is installed, otherwise a customer bound to
+        the dealer for the company's binding days. Refuses bad input."""
+        keys = ("name", "phone", "message")
+        name, phone, note = ((post.get(key) or "").strip() for key in keys)
+        if not 0 < len(name) <= 80 or len(note) > 1000:
+            raise UserError(
+                _("Give your name (at most 80 characters) and a shorter message.")
+            )
+        if not PHONE_RE.fullmatch(phone) or sum(map(str.isdigit, phone)) < 6:
+            raise UserError(_("%(phone)s is not a phone number.", phone=phone[:25]))
+        company = self._dms_company()
+        vals = {"phone": phone, "company_id": company.id}
+        if "crm.lead" in self.env:
+            label = _("%(name)s, referred by %(dealer)s", name=name, dealer=self.name)
+            vals.update(
+                name=label, contact_name=name, description=note, referred=self.name
+            )
+            return self.env["crm.lead"].sudo().create(vals)
+        if days := company.dms_binding_days:
+            until = fields.Date.add(company._dms_today(), days=days)
+            vals.update(dms_bound_distributor_id=self.id, dms_bound_until=until)
+        return self.sudo().create(dict(vals, name=name, comment=note))
+
     @api.model
     def _dms_new_referral_code(self):
         for _attempt in range(20):
@@ -695,20 +724,8 @@ class ResPartner(models.Model):
         result = dict.fromkeys(partner_ids, (0.0, 0.0))
         if not partner_ids:
             return result
-        self.env["account.move.line"].flush_model(
-            [
-                "partner_id",
-                "company_id",
-                "parent_state",
-                "display_type",
-                "date",
-                "balance",
-                "quantity",
-                "product_id",
-                "product_uom_id",
-                "move_id",
-            ]
-        )
+        # the query reads journal items' partner, dates, amounts, products
+        self.env["account.move.line"].flush_model()
         self.env["account.move"].flush_model(["move_type"])
         exclusions = self._dms_net_sales_exclusions()
         scope = SQL("TRUE")

@@ -16,3 +16,5 @@ from . import test_clock
 from . import test_screens
 from . import test_settings_queries
 from . import test_demo_logins
+from . import test_referral_landing
+from . import test_phone_layout

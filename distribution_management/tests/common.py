@@ -238,3 +238,37 @@ def add_clock_variants(namespace, classes):
                 base, namespace["__name__"], name, moment, user_tz, company_tz
             )
             namespace[variant.__name__] = variant
+
+
+# ----------------------------------------------------------------------
+# The dealer portal on a phone
+# ----------------------------------------------------------------------
+PHONE_WIDTH_CHECK = """
+const width = document.documentElement.scrollWidth;
+const screen = window.innerWidth;
+if (width > screen) {
+    const wide = [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > screen + 1)
+        .filter((el) => !el.closest(".table-responsive, .overflow-auto"))
+        .slice(-3).map((el) => `${el.tagName}.${el.className}`).join(", ");
+    const where = `${location.pathname}: ${width}px wide on a ${screen}px phone`;
+    console.error(`${where}: ${wide}`);
+} else {
+    console.log("test successful");
+}
+"""
+
+
+class DmsPhoneViewportMixin:
+    """Pages of the dealer portal at 390×844 (a common phone) in Chromium, as
+    the demo dealer shdealer: the page never scrolls sideways (a table may
+    scroll inside its ``table-responsive`` wrapper). Mix into an ``HttpCase``
+    tagged ``dms_demo``."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def _check_phone_width(self, paths, login="shdealer"):
+        for path in paths:
+            with self.subTest(path=path):
+                self.browser_js(path, PHONE_WIDTH_CHECK, login=login, timeout=60)

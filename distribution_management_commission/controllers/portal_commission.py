@@ -28,6 +28,17 @@ class DmsCommissionPortal(DmsDealerPortal):
             values["dms_commission"] = 1 if self._dms_dealer() else 0
         return values
 
+    def _dms_dealer_home_values(self, dealer):
+        values = super()._dms_dealer_home_values(dealer)
+        figures = (
+            request.env["dms.withdrawal"]
+            .sudo()
+            ._balances(dealer, dealer._dms_company())[dealer.id]
+        )
+        values["commission_balance"] = figures["balance"]
+        values["commission_pending"] = figures["pending"]
+        return values
+
     def _commission_values(self, dealer, page=1, error=None, amount=None):
         company = dealer._dms_company()
         env = request.env

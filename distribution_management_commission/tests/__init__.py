@@ -6,3 +6,4 @@ from . import test_claims
 from . import test_input
 from . import test_click_everywhere
 from . import test_clock
+from . import test_phone_layout

@@ -33,6 +33,29 @@ class DmsRebatePortal(DmsDealerPortal):
             values["dms_rebate"] = 1 if self._dms_dealer() else 0
         return values
 
+    def _dms_dealer_home_values(self, dealer):
+        values = super()._dms_dealer_home_values(dealer)
+        current = self._current_rebates(dealer).sudo()
+        # the running rebate nearest to its next bracket, for the tile
+        values["rebate"] = max(current, key=lambda r: r.progress, default=None)
+        return values
+
+    def _current_rebates(self, dealer, limit=None):
+        """The dealer's rebates of the running periods, computed now for this
+        dealer only (and, with ``limit``, the latest ones of any period)."""
+        company = dealer._dms_company()
+        programs = (
+            request.env["dms.rebate.program"]
+            .sudo()
+            .search([("company_id", "=", company.id)])
+        )
+        programs._current_rebates(partners=dealer)
+        today = company._dms_today()
+        rebates = request.env["dms.rebate"].search(
+            [("partner_id", "=", dealer.id)], limit=limit
+        )
+        return rebates if limit else rebates.filtered(lambda r: r.date_to >= today)
+
     # ------------------------------------------------------------------
     # Rebates
     # ------------------------------------------------------------------
@@ -42,16 +65,8 @@ class DmsRebatePortal(DmsDealerPortal):
         if not dealer:
             return request.redirect("/my")
         company = dealer._dms_company()
-        programs = (
-            request.env["dms.rebate.program"]
-            .sudo()
-            .search([("company_id", "=", company.id)])
-        )
-        # the running periods, computed now for this dealer only
-        programs._current_rebates(partners=dealer)
-        Rebate = request.env["dms.rebate"]
         today = company._dms_today()
-        rebates = Rebate.search([("partner_id", "=", dealer.id)], limit=40)
+        rebates = self._current_rebates(dealer, limit=40)
         values = self._prepare_portal_layout_values()
         values.update(
             {

@@ -7,3 +7,4 @@ from . import test_grid_scoping
 from . import test_input
 from . import test_click_everywhere
 from . import test_clock
+from . import test_phone_layout
