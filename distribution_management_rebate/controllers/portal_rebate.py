@@ -41,8 +41,9 @@ class DmsRebatePortal(DmsDealerPortal):
         return values
 
     def _current_rebates(self, dealer, limit=None):
-        """The dealer's rebates of the running periods, computed now for this
-        dealer only (and, with ``limit``, the latest ones of any period)."""
+        """The dealer's rebates, those of the running periods computed now for
+        this dealer only: the latest ``limit`` of any period, or without a
+        limit those of the running periods."""
         company = dealer._dms_company()
         programs = (
             request.env["dms.rebate.program"]
@@ -50,11 +51,10 @@ class DmsRebatePortal(DmsDealerPortal):
             .search([("company_id", "=", company.id)])
         )
         programs._current_rebates(partners=dealer)
-        today = company._dms_today()
-        rebates = request.env["dms.rebate"].search(
-            [("partner_id", "=", dealer.id)], limit=limit
-        )
-        return rebates if limit else rebates.filtered(lambda r: r.date_to >= today)
+        domain = [("partner_id", "=", dealer.id)]
+        if not limit:
+            domain.append(("date_to", ">=", company._dms_today()))
+        return request.env["dms.rebate"].search(domain, limit=limit)
 
     # ------------------------------------------------------------------
     # Rebates
